@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerates spec/matrix/ and the API packages under gen/ from the pinned
+# upstream Matrix spec. Run from anywhere; `make generate` calls it. The
+# output is deterministic: running it twice, or after deleting gen/<api>,
+# gives the same bytes.
+#
+# The upstream checkout defaults to ../shared/matrix-spec beside the
+# repository; set MATRIX_SPEC_DIR to import another one (a spec bump). A
+# clone without the default checkout keeps the committed spec/matrix/ and
+# regenerates gen/ from it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# 1. Upstream data files -> one self-contained OpenAPI document per API.
+go run ./cmd/specimport -allow-missing
+
+# 2. OpenAPI documents -> Go packages (types, strict echo servers, clients, embedded specs).
+mkdir -p gen/clientserver gen/serverserver gen/appservice gen/pushgateway
+go tool oapi-codegen -config oapi-codegen.yaml spec/matrix/client-server.yaml
+go tool oapi-codegen -config spec/codegen/server-server.yaml spec/matrix/server-server.yaml
+go tool oapi-codegen -config spec/codegen/application-service.yaml spec/matrix/application-service.yaml
+go tool oapi-codegen -config spec/codegen/push-gateway.yaml spec/matrix/push-gateway.yaml
+
+# 3. What oapi-codegen leaves out: Unimplemented stubs and raw JSON methods.
+go run ./cmd/genstubs gen/clientserver gen/serverserver gen/appservice gen/pushgateway
