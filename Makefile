@@ -1,0 +1,44 @@
+# hearth's developer commands. The project is on Go 1.27: the go command
+# fetches that toolchain from the module proxy when asked for it.
+export GOTOOLCHAIN := go1.27.3
+# testcontainers-go: no reaper container (no registry to pull it from), and
+# the Docker host is this machine.
+export TESTCONTAINERS_RYUK_DISABLED ?= true
+export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
+
+GO ?= go
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.buildVersion=$(VERSION)
+
+.PHONY: build run test check generate coverage bench lint clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/hearth ./cmd/hearth
+
+# A working homeserver on http://localhost:8008 with no configuration: the
+# embedded PostgreSQL cluster lives under ./data. Registration is open here,
+# as this is a development server on localhost.
+run: build
+	HEARTH_REGISTRATION_MODE=$${HEARTH_REGISTRATION_MODE:-open} ./bin/hearth serve
+
+test:
+	$(GO) test -count=1 ./...
+
+# Fails when generated code is stale or the tree is not formatted/vetted.
+check: generate
+	@git diff --exit-code -- gen spec || (echo "generated code is stale: run make generate and commit" >&2; exit 1)
+	@test -z "$$(gofmt -l cmd impl migrations)" || (gofmt -l cmd impl migrations; echo "gofmt needed" >&2; exit 1)
+	$(GO) vet ./...
+
+generate:
+	spec/generate.sh
+	$(GO) tool sqlc generate
+
+coverage:
+	$(GO) run ./cmd/coverage
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+clean:
+	rm -rf bin

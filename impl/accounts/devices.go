@@ -1,0 +1,111 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/hearth-hs/hearth/gen/db"
+	"github.com/hearth-hs/hearth/impl/mxerr"
+)
+
+// Device is one of a user's sessions as the devices API shows it.
+type Device struct {
+	ID          id.DeviceID
+	DisplayName *string
+	LastSeenAt  *time.Time
+	LastSeenIP  *string
+}
+
+var errUnknownDevice = mxerr.New(mxerr.NotFound, "unknown device")
+
+func deviceFromRow(r db.Device) Device {
+	return Device{ID: r.DeviceID, DisplayName: r.DisplayName, LastSeenAt: r.LastSeenAt, LastSeenIP: r.LastSeenIp}
+}
+
+// Devices lists user's devices, ordered by ID.
+func (s *Service) Devices(ctx context.Context, user id.UserID) ([]Device, error) {
+	rows, err := s.q.DeviceListByUser(ctx, s.pool, user)
+	if err != nil {
+		return nil, fmt.Errorf("list devices of %s: %w", user, err)
+	}
+	out := make([]Device, len(rows))
+	for i, r := range rows {
+		out[i] = deviceFromRow(r)
+	}
+	return out, nil
+}
+
+// Device returns one of user's devices, or M_NOT_FOUND.
+func (s *Service) Device(ctx context.Context, user id.UserID, device id.DeviceID) (Device, error) {
+	r, err := s.q.DeviceGet(ctx, s.pool, db.DeviceGetParams{UserID: user, DeviceID: device})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Device{}, errUnknownDevice
+	}
+	if err != nil {
+		return Device{}, fmt.Errorf("get device %s of %s: %w", device, user, err)
+	}
+	return deviceFromRow(r), nil
+}
+
+// RenameDevice sets a device's display name (nil clears it), or answers
+// M_NOT_FOUND for a device the user does not have.
+func (s *Service) RenameDevice(ctx context.Context, user id.UserID, device id.DeviceID, name *string) error {
+	n, err := s.q.DeviceSetDisplayName(ctx, s.pool, db.DeviceSetDisplayNameParams{UserID: user, DeviceID: device, DisplayName: name})
+	if err != nil {
+		return fmt.Errorf("rename device %s of %s: %w", device, user, err)
+	}
+	if n == 0 {
+		return errUnknownDevice
+	}
+	return nil
+}
+
+// DeleteDevices deletes devices of user, and with them their tokens. Device
+// IDs the user does not have are ignored, as the spec asks.
+func (s *Service) DeleteDevices(ctx context.Context, user id.UserID, devices []id.DeviceID) error {
+	ids := make([]string, len(devices))
+	for i, d := range devices {
+		ids[i] = string(d)
+	}
+	if _, err := s.q.DeviceDelete(ctx, s.pool, db.DeviceDeleteParams{UserID: user, DeviceIds: ids}); err != nil {
+		return fmt.Errorf("delete devices of %s: %w", user, err)
+	}
+	return nil
+}
+
+// Logout ends the caller's session: its device and every token of it.
+func (s *Service) Logout(ctx context.Context, p Principal) error {
+	return s.DeleteDevices(ctx, p.UserID, []id.DeviceID{p.DeviceID})
+}
+
+// LogoutAll ends every session of the caller's user.
+func (s *Service) LogoutAll(ctx context.Context, user id.UserID) error {
+	if _, err := s.q.DeviceDeleteAllExcept(ctx, s.pool, db.DeviceDeleteAllExceptParams{UserID: user}); err != nil {
+		return fmt.Errorf("delete all devices of %s: %w", user, err)
+	}
+	return nil
+}
+
+// DeleteDevicesInteractive deletes devices of the caller's user after
+// user-interactive auth (POST /delete_devices).
+func (s *Service) DeleteDevicesInteractive(ctx context.Context, p Principal, devices []id.DeviceID, auth *AuthData) error {
+	if err := s.Interactive(ctx, OpDeleteDevices, p.UserID, auth); err != nil {
+		return err
+	}
+	return s.DeleteDevices(ctx, p.UserID, devices)
+}
+
+// DeleteDeviceInteractive deletes one device after user-interactive auth
+// (DELETE /devices/{deviceId}); an unknown device is M_NOT_FOUND before any
+// auth is asked for.
+func (s *Service) DeleteDeviceInteractive(ctx context.Context, p Principal, device id.DeviceID, auth *AuthData) error {
+	if _, err := s.Device(ctx, p.UserID, device); err != nil {
+		return err
+	}
+	return s.DeleteDevicesInteractive(ctx, p, []id.DeviceID{device}, auth)
+}

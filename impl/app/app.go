@@ -1,0 +1,121 @@
+// Package app builds every part of hearth from its configuration, in
+// dependency order, and starts and stops them. Only cmd/hearth and the test
+// server (impl/testutil/servertest) use it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	mfed "maunium.net/go/mautrix/federation"
+
+	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/clientapi"
+	"github.com/hearth-hs/hearth/impl/config"
+	"github.com/hearth-hs/hearth/impl/federation"
+	"github.com/hearth-hs/hearth/impl/federationapi"
+	"github.com/hearth-hs/hearth/impl/httpserver"
+	"github.com/hearth-hs/hearth/impl/pg"
+	"github.com/hearth-hs/hearth/impl/telemetry"
+)
+
+// Version is hearth's version, set by cmd/hearth before New.
+var Version = "dev"
+
+// App is a built hearth: its database, services and HTTP server.
+type App struct {
+	Config   config.Config
+	Pool     *pgxpool.Pool
+	Accounts *accounts.Service
+	Key      *mfed.SigningKey
+
+	log    *slog.Logger
+	http   *httpserver.Server
+	closes []func(context.Context) error
+}
+
+// New builds hearth from cfg: it opens the database (starting the embedded
+// cluster when no URL is configured), applies migrations, loads or creates
+// the signing key and wires the services and the HTTP server. Close undoes
+// it all.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err error) {
+	a := &App{Config: cfg, log: log}
+	defer func() {
+		if err != nil {
+			_ = a.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	if a.Pool, err = a.openDatabase(ctx); err != nil {
+		return nil, err
+	}
+	if a.Key, err = federation.LoadOrCreateSigningKey(cfg.SigningKeyPath); err != nil {
+		return nil, err
+	}
+	metrics := telemetry.NewMetrics()
+	a.Accounts = accounts.New(accounts.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log}, cfg.Accounts)
+
+	client := clientapi.New(clientapi.Deps{Accounts: a.Accounts}, clientapi.Config{
+		ServerName:    cfg.ServerName,
+		PublicBaseURL: cfg.PublicBaseURL,
+		WellKnown:          cfg.WellKnown,
+		DefaultRoomVersion: "11",
+	})
+	fed := federationapi.New(federationapi.Deps{SigningKey: a.Key}, federationapi.Config{
+		ServerName:      cfg.ServerName,
+		Version:         Version,
+		DelegatedServer: cfg.WellKnown.Server,
+	})
+	a.http, err = httpserver.New(httpserver.Deps{
+		Logger:  log,
+		Metrics: metrics,
+		Auth:    a.Accounts,
+		Healthy: func(ctx context.Context) error { return a.Pool.Ping(ctx) },
+	}, cfg.HTTP, client.API(), fed.API())
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// openDatabase connects to the configured database, or to the embedded
+// cluster, and migrates it.
+func (a *App) openDatabase(ctx context.Context) (*pgxpool.Pool, error) {
+	dbcfg := a.Config.Database
+	if dbcfg.URL == "" {
+		url, stop, err := startEmbedded(ctx, a.Config.EmbeddedDatabase, a.log)
+		if err != nil {
+			return nil, err
+		}
+		a.closes = append(a.closes, stop)
+		dbcfg.URL = url
+	}
+	pool, err := pg.Open(ctx, dbcfg, a.log)
+	if err != nil {
+		return nil, err
+	}
+	a.closes = append(a.closes, func(context.Context) error { pool.Close(); return nil })
+	if err := pg.Migrate(ctx, pool, a.log); err != nil {
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	return pool, nil
+}
+
+// Handler is the HTTP stack, for tests that serve it themselves.
+func (a *App) Handler() http.Handler { return a.http.Handler() }
+
+// Serve answers HTTP until ctx ends.
+func (a *App) Serve(ctx context.Context) error { return a.http.Serve(ctx) }
+
+// Close releases what New acquired, in reverse order.
+func (a *App) Close(ctx context.Context) error {
+	var errs []error
+	for i := len(a.closes) - 1; i >= 0; i-- {
+		errs = append(errs, a.closes[i](ctx))
+	}
+	a.closes = nil
+	return errors.Join(errs...)
+}

@@ -1,0 +1,79 @@
+// Package clientapi adapts the generated client-server API to hearth's
+// domain packages: each method reads the generated request, makes one domain
+// call and builds the generated response. Errors go back to the HTTP
+// server's one error handler unchanged. Operations not built yet fall
+// through to the embedded Unimplemented, which answers M_UNRECOGNIZED.
+package clientapi
+
+import (
+	"fmt"
+
+	"github.com/labstack/echo/v4"
+
+	api "github.com/hearth-hs/hearth/gen/clientserver"
+	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/httpserver"
+)
+
+// Deps are the domain services the client API calls.
+type Deps struct {
+	Accounts *accounts.Service
+}
+
+// Config is what the client API announces about this server.
+type Config struct {
+	ServerName string
+	// PublicBaseURL is announced in /.well-known/matrix/client.
+	PublicBaseURL string
+	WellKnown     WellKnown
+	// DefaultRoomVersion is announced in /capabilities.
+	DefaultRoomVersion string
+}
+
+// WellKnown is what the /.well-known/matrix documents announce.
+type WellKnown struct {
+	// Server delegates federation ("host:port"); empty answers 404.
+	Server string `yaml:"server"`
+	// SupportContacts and SupportPage fill /.well-known/matrix/support;
+	// with neither, it answers 404.
+	SupportContacts []SupportContact `yaml:"support_contacts"`
+	SupportPage     string           `yaml:"support_page"`
+}
+
+// SupportContact is one contact of /.well-known/matrix/support.
+type SupportContact struct {
+	// Role is m.role.admin or m.role.security.
+	Role         string `yaml:"role"`
+	MatrixID     string `yaml:"matrix_id"`
+	EmailAddress string `yaml:"email_address"`
+}
+
+// Server implements the generated client-server strict interface.
+type Server struct {
+	api.Unimplemented
+	accounts *accounts.Service
+	cfg      Config
+}
+
+var _ api.StrictServerInterface = (*Server)(nil)
+
+// New returns the client API adapter.
+func New(deps Deps, cfg Config) *Server {
+	return &Server{accounts: deps.Accounts, cfg: cfg}
+}
+
+// API hands the adapter to the HTTP server: the embedded spec for routing
+// and validation, and the generated routes.
+func (s *Server) API() httpserver.API {
+	spec, err := api.GetSwagger()
+	if err != nil {
+		// The spec is embedded at build time; a broken one is a build bug.
+		panic(fmt.Sprintf("embedded client-server spec: %v", err))
+	}
+	return httpserver.API{
+		Spec: spec,
+		Register: func(e *echo.Echo) {
+			api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+		},
+	}
+}

@@ -1,0 +1,113 @@
+// Package config holds hearth's whole configuration: it composes the Config
+// each package declares, fills defaults, reads the YAML file and HEARTH_*
+// environment overrides, and validates everything at once. No other package
+// reads files, the environment or globals for settings.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+
+	"maunium.net/go/mautrix/id"
+
+	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/clientapi"
+	"github.com/hearth-hs/hearth/impl/httpserver"
+	"github.com/hearth-hs/hearth/impl/pg"
+	"github.com/hearth-hs/hearth/impl/pg/cluster"
+	"github.com/hearth-hs/hearth/impl/telemetry"
+)
+
+// Config is everything hearth can be told. Every field has a working
+// default, so hearth runs with no file at all.
+type Config struct {
+	// ServerName is the name in this server's user and room IDs. It cannot
+	// change once users exist.
+	ServerName string `yaml:"server_name"`
+	// PublicBaseURL is where clients reach the client API, announced in
+	// /.well-known/matrix/client. Empty: the URL the client used.
+	PublicBaseURL string `yaml:"public_base_url"`
+	// DataDir holds the signing key, the embedded database and media.
+	DataDir string `yaml:"data_dir"`
+	// SigningKeyPath is the ed25519 key file; empty means DataDir/signing.key.
+	SigningKeyPath string `yaml:"signing_key_path"`
+
+	Database pg.Config `yaml:"database"`
+	// EmbeddedDatabase is the private cluster run when Database.URL is empty.
+	EmbeddedDatabase cluster.Config              `yaml:"embedded_database"`
+	HTTP             httpserver.Config           `yaml:"http"`
+	Registration     accounts.RegistrationConfig `yaml:"registration"`
+	Accounts         accounts.Config             `yaml:"accounts"`
+	Log              telemetry.Config            `yaml:"log"`
+	WellKnown        clientapi.WellKnown         `yaml:"well_known"`
+}
+
+// Default returns the configuration of a fresh `hearth serve`.
+func Default() Config {
+	acc := accounts.DefaultConfig()
+	embedded := cluster.Defaults()
+	embedded.DataDir = "" // under DataDir unless set
+	return Config{
+		ServerName:       "localhost",
+		DataDir:          "data",
+		Database:         pg.Defaults(),
+		EmbeddedDatabase: embedded,
+		HTTP:             httpserver.DefaultConfig(),
+		Registration:     acc.Registration,
+		Accounts:         acc,
+		Log:              telemetry.DefaultConfig(),
+	}
+}
+
+// finish derives the settings that depend on others once file and
+// environment are read.
+func (c *Config) finish() {
+	if c.SigningKeyPath == "" {
+		c.SigningKeyPath = filepath.Join(c.DataDir, "signing.key")
+	}
+	if c.EmbeddedDatabase.DataDir == "" {
+		c.EmbeddedDatabase.DataDir = filepath.Join(c.DataDir, "postgres")
+	}
+	c.Database = c.Database.WithDefaults()
+	c.EmbeddedDatabase = c.EmbeddedDatabase.WithDefaults()
+	c.Accounts.Registration = c.Registration
+}
+
+// Validate reports every problem at once.
+func (c Config) Validate() error {
+	var errs []error
+	if !id.ValidateServerName(c.ServerName) {
+		errs = append(errs, fmt.Errorf("server_name %q is not a valid server name", c.ServerName))
+	}
+	if c.PublicBaseURL != "" {
+		if u, err := url.Parse(c.PublicBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("public_base_url %q: want an http(s) URL", c.PublicBaseURL))
+		}
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data_dir is required"))
+	}
+	for _, err := range []error{
+		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.Accounts.Validate(), c.Log.Validate(),
+	} {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// LogValue logs the configuration without its secrets.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("server_name", c.ServerName),
+		slog.String("data_dir", c.DataDir),
+		slog.Any("database", c.Database),
+		slog.String("listen", c.HTTP.Listen),
+		slog.String("registration", c.Registration.Mode),
+		slog.Bool("shared_secret_registration", c.Registration.SharedSecret != ""),
+	)
+}

@@ -1,0 +1,133 @@
+package httpserver
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// authMode is what an operation's `security` asks of the caller.
+type authMode int
+
+const (
+	authNone     authMode = iota // no credentials
+	authUser                     // a user's access token is required
+	authOptional                 // a token is used when present
+	authServer                   // a federation request signature (X-Matrix)
+)
+
+// operation is what the middleware needs to know of one spec operation,
+// worked out once at start-up so that a request is routed only once: echo
+// finds the handler, and the handler's route pattern finds this.
+type operation struct {
+	id    string
+	route *routers.Route // for kin-openapi, with security stripped (auth runs first)
+	auth  authMode
+	// queryToken tells whether the access_token query parameter is allowed.
+	queryToken bool
+	// validate is false for operations with nothing to check.
+	validate bool
+	// jsonBody tells whether the body is JSON (else media bytes).
+	jsonBody bool
+	// limit is the rate-limit class, "" for none.
+	limit limitClass
+}
+
+// operationIndex maps "METHOD echo-path" to the operation.
+type operationIndex map[string]*operation
+
+func routeKey(method, echoPath string) string { return method + " " + echoPath }
+
+// echoPath turns an OpenAPI path template into echo's (":name" parameters),
+// the form the generated RegisterHandlers uses.
+func echoPath(p string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(p, '{')
+		if i < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		j := strings.IndexByte(p[i:], '}')
+		if j < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		b.WriteString(p[:i])
+		b.WriteByte(':')
+		b.WriteString(p[i+1 : i+j])
+		p = p[i+j+1:]
+	}
+}
+
+// indexOperations reads every operation of doc.
+func indexOperations(doc *openapi3.T, into operationIndex) error {
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			key := routeKey(method, echoPath(path))
+			if _, dup := into[key]; dup {
+				return fmt.Errorf("two operations route to %s", key)
+			}
+			security := op.Security
+			if security == nil {
+				security = &doc.Security
+			}
+			auth, queryToken := authModeOf(*security, doc.Components)
+			stripped := *op
+			stripped.Security = &openapi3.SecurityRequirements{}
+			into[key] = &operation{
+				id:         op.OperationID,
+				route:      &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: &stripped},
+				auth:       auth,
+				queryToken: queryToken,
+				validate:   op.RequestBody != nil || len(op.Parameters) > 0 || len(item.Parameters) > 0,
+				jsonBody:   op.RequestBody != nil && op.RequestBody.Value.Content.Get("application/json") != nil,
+				limit:      limitClasses[op.OperationID],
+			}
+		}
+	}
+	return nil
+}
+
+// authModeOf reads a security requirement list: alternatives, where an
+// empty one means "no credentials needed".
+func authModeOf(reqs openapi3.SecurityRequirements, comps *openapi3.Components) (authMode, bool) {
+	if len(reqs) == 0 {
+		return authNone, false
+	}
+	mode, optional, queryToken := authNone, false, false
+	for _, req := range reqs {
+		if len(req) == 0 {
+			optional = true
+			continue
+		}
+		for name := range req {
+			scheme := lookupScheme(comps, name)
+			switch {
+			case scheme == nil:
+			case scheme.Type == "http" && strings.EqualFold(scheme.Scheme, "bearer"):
+				mode = authUser
+			case scheme.Type == "apiKey" && scheme.In == "query":
+				mode, queryToken = authUser, true
+			case scheme.Type == "http" && strings.EqualFold(scheme.Scheme, "X-Matrix"):
+				mode = authServer
+			}
+		}
+	}
+	if optional && mode == authUser {
+		return authOptional, queryToken
+	}
+	return mode, queryToken
+}
+
+func lookupScheme(comps *openapi3.Components, name string) *openapi3.SecurityScheme {
+	if comps == nil || comps.SecuritySchemes == nil {
+		return nil
+	}
+	if ref := comps.SecuritySchemes[name]; ref != nil {
+		return ref.Value
+	}
+	return nil
+}
