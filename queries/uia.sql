@@ -1,5 +1,5 @@
 -- name: UIASessionInsert :exec
-INSERT INTO uia_sessions (session_id, operation, user_id) VALUES ($1, $2, $3);
+INSERT INTO uia_sessions (session_id, operation, user_id, created_at) VALUES ($1, $2, $3, $4);
 
 -- name: UIASessionGetForUpdate :one
 SELECT * FROM uia_sessions WHERE session_id = $1 FOR UPDATE;
@@ -41,7 +41,7 @@ UPDATE registration_tokens SET pending = greatest(pending - 1, 0), completed = c
 INSERT INTO registration_tokens (token, uses_allowed, expiry_time) VALUES ($1, $2, $3);
 
 -- name: AdminRegisterNonceInsert :exec
-INSERT INTO admin_register_nonces (nonce) VALUES ($1);
+INSERT INTO admin_register_nonces (nonce, created_at) VALUES ($1, $2);
 
 -- name: AdminRegisterNonceConsume :one
 DELETE FROM admin_register_nonces WHERE nonce = $1 AND created_at > @after::timestamptz RETURNING nonce;

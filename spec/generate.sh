@@ -21,5 +21,9 @@ go tool oapi-codegen -config spec/codegen/server-server.yaml spec/matrix/server-
 go tool oapi-codegen -config spec/codegen/application-service.yaml spec/matrix/application-service.yaml
 go tool oapi-codegen -config spec/codegen/push-gateway.yaml spec/matrix/push-gateway.yaml
 
+# 2b. hearth's own definitions (spec/hearth/): APIs the Matrix spec does not define.
+mkdir -p gen/synapseadmin
+go tool oapi-codegen -config spec/codegen/synapse-admin.yaml spec/hearth/synapse-admin.yaml
+
 # 3. What oapi-codegen leaves out: Unimplemented stubs and raw JSON methods.
-go run ./cmd/genstubs gen/clientserver gen/serverserver gen/appservice gen/pushgateway
+go run ./cmd/genstubs gen/clientserver gen/serverserver gen/appservice gen/pushgateway gen/synapseadmin

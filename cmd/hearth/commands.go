@@ -43,7 +43,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.InfoContext(ctx, "starting hearth", "version", version(), "config", cfg)
 	app.Version = version()
-	a, err := app.New(ctx, cfg, log)
+	a, err := app.New(ctx, cfg, log, app.Options{})
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func migrate(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	a, err := app.New(ctx, cfg, log) // New migrates
+	a, err := app.New(ctx, cfg, log, app.Options{}) // New migrates
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			return err
 		}
 	}
-	a, err := app.New(ctx, cfg, log)
+	a, err := app.New(ctx, cfg, log, app.Options{})
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,16 @@ func (q *Queries) AdminRegisterNonceConsume(ctx context.Context, db DBTX, arg Ad
 }
 
 const adminRegisterNonceInsert = `-- name: AdminRegisterNonceInsert :exec
-INSERT INTO admin_register_nonces (nonce) VALUES ($1)
+INSERT INTO admin_register_nonces (nonce, created_at) VALUES ($1, $2)
 `
 
-func (q *Queries) AdminRegisterNonceInsert(ctx context.Context, db DBTX, nonce string) error {
-	_, err := db.Exec(ctx, adminRegisterNonceInsert, nonce)
+type AdminRegisterNonceInsertParams struct {
+	Nonce     string
+	CreatedAt time.Time
+}
+
+func (q *Queries) AdminRegisterNonceInsert(ctx context.Context, db DBTX, arg AdminRegisterNonceInsertParams) error {
+	_, err := db.Exec(ctx, adminRegisterNonceInsert, arg.Nonce, arg.CreatedAt)
 	return err
 }
 
@@ -175,16 +180,22 @@ func (q *Queries) UIASessionGetForUpdate(ctx context.Context, db DBTX, sessionID
 }
 
 const uIASessionInsert = `-- name: UIASessionInsert :exec
-INSERT INTO uia_sessions (session_id, operation, user_id) VALUES ($1, $2, $3)
+INSERT INTO uia_sessions (session_id, operation, user_id, created_at) VALUES ($1, $2, $3, $4)
 `
 
 type UIASessionInsertParams struct {
 	SessionID string
 	Operation string
 	UserID    id.UserID
+	CreatedAt time.Time
 }
 
 func (q *Queries) UIASessionInsert(ctx context.Context, db DBTX, arg UIASessionInsertParams) error {
-	_, err := db.Exec(ctx, uIASessionInsert, arg.SessionID, arg.Operation, arg.UserID)
+	_, err := db.Exec(ctx, uIASessionInsert,
+		arg.SessionID,
+		arg.Operation,
+		arg.UserID,
+		arg.CreatedAt,
+	)
 	return err
 }

@@ -167,7 +167,9 @@ func (s *Service) CreateUser(ctx context.Context, localpart, password string, ad
 		}
 		hash = &h
 	}
-	err = s.inTx(ctx, func(tx pgx.Tx) error { return s.insertUserTx(ctx, tx, db.UserInsertParams{UserID: user, PasswordHash: hash, IsAdmin: admin}) })
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		return s.insertUserTx(ctx, tx, db.UserInsertParams{UserID: user, PasswordHash: hash, IsAdmin: admin})
+	})
 	return user, err
 }
 

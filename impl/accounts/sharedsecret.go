@@ -24,8 +24,8 @@ var errSharedSecretOff = mxerr.New(mxerr.Unknown, "shared-secret registration is
 // SharedSecretRegistration is Synapse's admin registration request, which
 // test suites and admin tools use to create accounts.
 type SharedSecretRegistration struct {
-	Nonce       string
-	Username    string
+	Nonce    string
+	Username string
 	// DisplayName is not kept until profiles exist (TODO #4).
 	DisplayName string
 	Password    string
@@ -40,7 +40,7 @@ func (s *Service) NewRegistrationNonce(ctx context.Context) (string, error) {
 		return "", errSharedSecretOff
 	}
 	nonce := mxid.NewOpaque(32)
-	if err := s.q.AdminRegisterNonceInsert(ctx, s.pool, nonce); err != nil {
+	if err := s.q.AdminRegisterNonceInsert(ctx, s.pool, db.AdminRegisterNonceInsertParams{Nonce: nonce, CreatedAt: s.now()}); err != nil {
 		return "", fmt.Errorf("insert registration nonce: %w", err)
 	}
 	return nonce, nil

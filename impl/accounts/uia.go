@@ -214,7 +214,7 @@ func (s *Service) finishUIATx(ctx context.Context, tx pgx.Tx, g uiaGrant) error 
 
 func (s *Service) newUIASession(ctx context.Context, q db.DBTX, op Operation, user id.UserID) (string, error) {
 	sid := mxid.NewOpaque(24)
-	if err := s.q.UIASessionInsert(ctx, q, db.UIASessionInsertParams{SessionID: sid, Operation: string(op), UserID: user}); err != nil {
+	if err := s.q.UIASessionInsert(ctx, q, db.UIASessionInsertParams{SessionID: sid, Operation: string(op), UserID: user, CreatedAt: s.now()}); err != nil {
 		return "", fmt.Errorf("insert uia session: %w", err)
 	}
 	return sid, nil

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	mfed "maunium.net/go/mautrix/federation"
 
 	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/adminapi"
 	"github.com/hearth-hs/hearth/impl/clientapi"
 	"github.com/hearth-hs/hearth/impl/config"
 	"github.com/hearth-hs/hearth/impl/federation"
@@ -38,11 +40,17 @@ type App struct {
 	closes []func(context.Context) error
 }
 
+// Options are what tests may change beyond the configuration.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
 // New builds hearth from cfg: it opens the database (starting the embedded
 // cluster when no URL is configured), applies migrations, loads or creates
 // the signing key and wires the services and the HTTP server. Close undoes
 // it all.
-func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err error) {
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (_ *App, err error) {
 	a := &App{Config: cfg, log: log}
 	defer func() {
 		if err != nil {
@@ -56,11 +64,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 		return nil, err
 	}
 	metrics := telemetry.NewMetrics()
-	a.Accounts = accounts.New(accounts.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log}, cfg.Accounts)
+	a.Accounts = accounts.New(accounts.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Now: opts.Now}, cfg.AccountsConfig())
 
 	client := clientapi.New(clientapi.Deps{Accounts: a.Accounts}, clientapi.Config{
-		ServerName:    cfg.ServerName,
-		PublicBaseURL: cfg.PublicBaseURL,
+		ServerName:         cfg.ServerName,
+		PublicBaseURL:      cfg.PublicBaseURL,
 		WellKnown:          cfg.WellKnown,
 		DefaultRoomVersion: "11",
 	})
@@ -74,7 +82,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *App, err 
 		Metrics: metrics,
 		Auth:    a.Accounts,
 		Healthy: func(ctx context.Context) error { return a.Pool.Ping(ctx) },
-	}, cfg.HTTP, client.API(), fed.API())
+	}, cfg.HTTP, client.API(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts}).API())
 	if err != nil {
 		return nil, err
 	}

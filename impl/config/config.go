@@ -73,7 +73,14 @@ func (c *Config) finish() {
 	}
 	c.Database = c.Database.WithDefaults()
 	c.EmbeddedDatabase = c.EmbeddedDatabase.WithDefaults()
-	c.Accounts.Registration = c.Registration
+}
+
+// AccountsConfig is the accounts configuration with the top-level
+// registration section in it.
+func (c Config) AccountsConfig() accounts.Config {
+	a := c.Accounts
+	a.Registration = c.Registration
+	return a
 }
 
 // Validate reports every problem at once.
@@ -91,7 +98,7 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("data_dir is required"))
 	}
 	for _, err := range []error{
-		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.Accounts.Validate(), c.Log.Validate(),
+		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Log.Validate(),
 	} {
 		if err != nil {
 			errs = append(errs, err)

@@ -18,7 +18,7 @@ func TestDefaultsAreValid(t *testing.T) {
 	require.Equal(t, "localhost", c.ServerName)
 	require.Equal(t, filepath.Join("data", "signing.key"), c.SigningKeyPath)
 	require.Equal(t, filepath.Join("data", "postgres"), c.EmbeddedDatabase.DataDir)
-	require.Equal(t, "closed", c.Accounts.Registration.Mode)
+	require.Equal(t, "closed", c.Registration.Mode)
 	require.Empty(t, c.Database.URL, "no URL: the embedded cluster runs")
 }
 
@@ -44,7 +44,7 @@ http:
 	require.NoError(t, err)
 	require.Equal(t, "example.org", c.ServerName)
 	require.Equal(t, "/var/lib/hearth/signing.key", c.SigningKeyPath)
-	require.Equal(t, "open", c.Accounts.Registration.Mode, "env wins over the file")
+	require.Equal(t, "open", c.Registration.Mode, "env wins over the file")
 	require.Equal(t, 10*time.Minute, c.Accounts.AccessTokenLifetime)
 	require.Equal(t, ":9000", c.HTTP.Listen)
 	require.Equal(t, []string{"10.0.0.0/8", "192.168.0.0/16"}, c.HTTP.TrustedProxies)

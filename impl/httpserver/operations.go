@@ -31,6 +31,10 @@ type operation struct {
 	validate bool
 	// jsonBody tells whether the body is JSON (else media bytes).
 	jsonBody bool
+	// emptyBodyOK tells whether a missing body may stand for {}: the body
+	// schema requires no property. Clients often send no body at all for
+	// such requests (DELETE /devices/{deviceId} before UIA).
+	emptyBodyOK bool
 	// limit is the rate-limit class, "" for none.
 	limit limitClass
 }
@@ -78,13 +82,14 @@ func indexOperations(doc *openapi3.T, into operationIndex) error {
 			stripped := *op
 			stripped.Security = &openapi3.SecurityRequirements{}
 			into[key] = &operation{
-				id:         op.OperationID,
-				route:      &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: &stripped},
-				auth:       auth,
-				queryToken: queryToken,
-				validate:   op.RequestBody != nil || len(op.Parameters) > 0 || len(item.Parameters) > 0,
-				jsonBody:   op.RequestBody != nil && op.RequestBody.Value.Content.Get("application/json") != nil,
-				limit:      limitClasses[op.OperationID],
+				id:          op.OperationID,
+				route:       &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: &stripped},
+				auth:        auth,
+				queryToken:  queryToken,
+				validate:    op.RequestBody != nil || len(op.Parameters) > 0 || len(item.Parameters) > 0,
+				jsonBody:    op.RequestBody != nil && op.RequestBody.Value.Content.Get("application/json") != nil,
+				emptyBodyOK: requiresNoProperty(op.RequestBody),
+				limit:       limitClasses[op.OperationID],
 			}
 		}
 	}
@@ -130,4 +135,15 @@ func lookupScheme(comps *openapi3.Components, name string) *openapi3.SecuritySch
 		return ref.Value
 	}
 	return nil
+}
+
+func requiresNoProperty(body *openapi3.RequestBodyRef) bool {
+	if body == nil || body.Value == nil {
+		return false
+	}
+	mt := body.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return false
+	}
+	return len(mt.Schema.Value.Required) == 0
 }

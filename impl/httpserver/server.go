@@ -11,7 +11,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hearth-hs/hearth/impl/mxerr"
@@ -58,11 +57,7 @@ func New(deps Deps, cfg Config, apis ...API) (*Server, error) {
 	}
 	lim := newLimiter(cfg.RateLimits)
 	e.Use(requestLog(deps.Logger, deps.Metrics))
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins: []string{"*"},
-		AllowMethods: []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodOptions},
-		AllowHeaders: []string{"X-Requested-With", "Content-Type", "Authorization"},
-	}))
+	e.Use(cors)
 	e.Use(dispatch(ops, cfg, lim, deps.Auth))
 
 	for _, api := range apis {

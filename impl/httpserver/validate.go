@@ -1,8 +1,10 @@
 package httpserver
 
 import (
+	"io"
 	"mime"
 	"net/url"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
@@ -34,6 +36,10 @@ func validate(c echo.Context, op *operation) error {
 	}
 	if op.jsonBody {
 		assumeJSON(req.Header)
+		if req.ContentLength == 0 && op.emptyBodyOK {
+			req.Body = io.NopCloser(strings.NewReader("{}"))
+			req.ContentLength = 2
+		}
 	}
 	return openapi3filter.ValidateRequest(req.Context(), &openapi3filter.RequestValidationInput{
 		Request:    req,

@@ -1,0 +1,44 @@
+// Package adminapi adapts hearth's Synapse-compatible admin API (spec
+// /hearth/synapse-admin.yaml) to the domain packages, as impl/clientapi does
+// for the client API.
+package adminapi
+
+import (
+	"fmt"
+
+	"github.com/labstack/echo/v4"
+
+	api "github.com/hearth-hs/hearth/gen/synapseadmin"
+	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/httpserver"
+)
+
+// Deps are the domain services the admin API calls.
+type Deps struct {
+	Accounts *accounts.Service
+}
+
+// Server implements the generated admin strict interface.
+type Server struct {
+	api.Unimplemented
+	accounts *accounts.Service
+}
+
+var _ api.StrictServerInterface = (*Server)(nil)
+
+// New returns the admin API adapter.
+func New(deps Deps) *Server { return &Server{accounts: deps.Accounts} }
+
+// API hands the adapter to the HTTP server.
+func (s *Server) API() httpserver.API {
+	spec, err := api.GetSwagger()
+	if err != nil {
+		panic(fmt.Sprintf("embedded admin spec: %v", err))
+	}
+	return httpserver.API{
+		Spec: spec,
+		Register: func(e *echo.Echo) {
+			api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+		},
+	}
+}

@@ -1,0 +1,4 @@
+// Package testutil holds what tests across hearth share that is not a
+// database or a server: an adjustable clock and a logger that writes to the
+// test's own log. pgtest gives databases; servertest gives a running hearth.
+package testutil
