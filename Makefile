@@ -24,10 +24,12 @@ run: build
 test:
 	$(GO) test -count=1 ./...
 
-# Fails when generated code is stale or the tree is not formatted/vetted.
+# Fails when generated code or the README's coverage section is stale, or
+# the tree is not formatted or vetted.
 check: generate
 	@git diff --exit-code -- gen spec || (echo "generated code is stale: run make generate and commit" >&2; exit 1)
 	@test -z "$$(gofmt -l cmd impl migrations)" || (gofmt -l cmd impl migrations; echo "gofmt needed" >&2; exit 1)
+	$(GO) run ./cmd/coverage -readme README.md -check
 	$(GO) vet ./...
 
 generate:
@@ -36,6 +38,7 @@ generate:
 
 coverage:
 	$(GO) run ./cmd/coverage
+	$(GO) run ./cmd/coverage -readme README.md
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./...

@@ -8,8 +8,10 @@
 // Unimplemented do not count. The list of operations comes from spec/matrix/,
 // their Go method names from the generated route registrations in gen/.
 //
-//	go run ./cmd/coverage             # a table per API and totals
-//	go run ./cmd/coverage -markdown   # a compact summary for the README
+//	go run ./cmd/coverage                    # a table per API and totals
+//	go run ./cmd/coverage -markdown          # a compact summary for the README
+//	go run ./cmd/coverage -readme README.md  # rewrite the README's coverage section
+//	go run ./cmd/coverage -readme README.md -check  # fail if that section is stale
 package main
 
 import (
@@ -32,6 +34,7 @@ type api struct {
 var apis = []api{
 	{"Client-Server", "spec/matrix/client-server.yaml", "gen/clientserver", "impl/clientapi"},
 	{"Server-Server", "spec/matrix/server-server.yaml", "gen/serverserver", "impl/federationapi"},
+	{"Synapse admin (hearth's definition)", "spec/hearth/synapse-admin.yaml", "gen/synapseadmin", "impl/adminapi"},
 }
 
 // adapterType is the receiver type adapters declare their handlers on.
@@ -39,14 +42,16 @@ const adapterType = "Server"
 
 func main() {
 	markdown := flag.Bool("markdown", false, "print a compact markdown summary")
+	readme := flag.String("readme", "", "rewrite the coverage section of this markdown file")
+	check := flag.Bool("check", false, "with -readme: fail instead of rewriting when the section is stale")
 	flag.Parse()
-	if err := run(os.Stdout, *markdown); err != nil {
+	if err := run(os.Stdout, *markdown, *readme, *check); err != nil {
 		slog.Error("coverage", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(w *os.File, markdown bool) error {
+func run(w *os.File, markdown bool, readme string, check bool) error {
 	root, err := repoRoot()
 	if err != nil {
 		return err
@@ -59,7 +64,10 @@ func run(w *os.File, markdown bool) error {
 		}
 		reports = append(reports, r)
 	}
-	if markdown {
+	switch {
+	case readme != "":
+		return updateReadme(readme, reports, check)
+	case markdown:
 		return writeMarkdown(w, reports)
 	}
 	return writeText(w, reports)

@@ -68,6 +68,15 @@ func echoPath(p string) string {
 
 // indexOperations reads every operation of doc.
 func indexOperations(doc *openapi3.T, into operationIndex) error {
+	// kin-openapi validates an OpenAPI 3.1 document's schemas by compiling a
+	// JSON Schema 2020-12 validator on every request, which costs more than
+	// the rest of a request together. Its own schema visitor is fast and
+	// checks what Matrix bodies need (types, nullability, required
+	// properties, enums, patterns); it skips propertyNames, which only
+	// restate ID grammars the adapters check when they parse IDs. So the
+	// validator is given the document as 3.0.
+	legacy := *doc
+	legacy.OpenAPI = "3.0.3"
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			key := routeKey(method, echoPath(path))
@@ -83,7 +92,7 @@ func indexOperations(doc *openapi3.T, into operationIndex) error {
 			stripped.Security = &openapi3.SecurityRequirements{}
 			into[key] = &operation{
 				id:          op.OperationID,
-				route:       &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: &stripped},
+				route:       &routers.Route{Spec: &legacy, Path: path, PathItem: item, Method: method, Operation: &stripped},
 				auth:        auth,
 				queryToken:  queryToken,
 				validate:    op.RequestBody != nil || len(op.Parameters) > 0 || len(item.Parameters) > 0,

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -113,11 +115,27 @@ func (a *account) checkReachable(dir string) error {
 	}
 }
 
+// relocatedRoot is where a root-run cluster lives when its configured data
+// directory is somewhere the postgres user cannot reach (a checkout under
+// /root, say); the configured path becomes a symbolic link to it.
+const relocatedRoot = "/var/lib/hearth/clusters"
+
 // prepareDataDir makes dataDir (mode 0700) and its missing parents (0755),
 // gives dataDir to a when it is still empty, and checks that a can reach it.
+// When a new cluster's directory is out of a's reach, the cluster is made
+// under relocatedRoot instead and dataDir links to it, so that `make run`
+// works as root from any checkout.
 func prepareDataDir(dataDir string, a *account) error {
 	if err := os.MkdirAll(filepath.Dir(dataDir), 0o755); err != nil {
 		return err
+	}
+	if a != nil && !exists(dataDir) && a.checkReachable(dataDir) != nil {
+		if err := relocate(dataDir); err != nil {
+			return err
+		}
+	}
+	if real, err := filepath.EvalSymlinks(dataDir); err == nil {
+		dataDir = real
 	}
 	if err := os.Mkdir(dataDir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
@@ -147,4 +165,26 @@ func prepareDataDir(dataDir string, a *account) error {
 		return err
 	}
 	return os.Chmod(dataDir, 0o700)
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// relocate makes dataDir a link to a directory of its own under
+// relocatedRoot, named after dataDir's absolute path.
+func relocate(dataDir string) error {
+	sum := sha256.Sum256([]byte(dataDir))
+	target := filepath.Join(relocatedRoot, hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(relocatedRoot, 0o755); err != nil {
+		return fmt.Errorf("relocate cluster: %w", err)
+	}
+	if err := os.Mkdir(target, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("relocate cluster: %w", err)
+	}
+	if err := os.Symlink(target, dataDir); err != nil {
+		return fmt.Errorf("relocate cluster: link %s to %s: %w", dataDir, target, err)
+	}
+	return nil
 }

@@ -156,14 +156,31 @@ func TestStartPutsSocketInShortDirWhenDataDirIsLong(t *testing.T) {
 	require.NotContains(t, c.URL(), strings.Repeat("d", 60))
 }
 
-func TestStartFailsClearlyWhenRunAsUserCannotReachDataDir(t *testing.T) {
+func TestStartRelocatesNewClusterOutOfRunAsUsersReach(t *testing.T) {
 	t.Parallel()
 	if os.Geteuid() != 0 {
 		t.Skip("only root runs postgres as another user")
 	}
 	private := filepath.Join(filepath.Dir(dataDir(t)), "private")
 	require.NoError(t, os.Mkdir(private, 0o700))
-	_, err := cluster.Start(t.Context(), cluster.Config{DataDir: filepath.Join(private, "data")}, testLogger(t))
+
+	// A new cluster goes where postgres can reach it, linked from the data dir.
+	linked := filepath.Join(private, "data")
+	c := start(t, cluster.Config{DataDir: linked, Ephemeral: true})
+	target, err := os.Readlink(linked)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_ = c.Stop(context.Background()) // before its files go
+		_ = os.RemoveAll(target)
+	})
+	require.True(t, strings.HasPrefix(target, "/var/lib/hearth/clusters/"), target)
+	require.Equal(t, target, c.DataDir())
+	require.NoError(t, connect(t, c.URL()).Ping(t.Context()))
+
+	// An existing directory is never moved: the error says what to do.
+	existing := filepath.Join(private, "existing")
+	require.NoError(t, os.Mkdir(existing, 0o700))
+	_, err = cluster.Start(t.Context(), cluster.Config{DataDir: existing}, testLogger(t))
 	require.ErrorContains(t, err, "chmod o+x "+private)
 }
 
