@@ -20,10 +20,11 @@ import (
 const migrationLockID int64 = 0x6865617274686d67
 
 // Migrate applies the migrations of package migrations that pool's database
-// lacks, in order, each in its own transaction, and logs each one applied at
-// Info. Several processes may migrate one database at once: a session
-// advisory lock, held on a connection of its own beside the pool, lets one of
-// them work while the others wait, then find nothing left to do. It fails
+// lacks, in order, each in its own transaction, then River's (the job
+// queue's tables, see river.go), and logs each one applied at Info. Several
+// processes may migrate one database at once: a session advisory lock, held
+// on a connection of its own beside the pool, lets one of them work while
+// the others wait, then find nothing left to do. It fails
 // when a migration fails (that migration is rolled back, earlier ones stay)
 // or ctx ends.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
@@ -39,7 +40,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
 	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close() // leaves pool open
-	return migrateLocked(ctx, lock, db, logger)
+	return migrateLocked(ctx, lock, db, migrateRiverPool(pool), logger)
 }
 
 // MigrateDB is [Migrate] for a database/sql handle opened with pgx's stdlib
@@ -58,14 +59,17 @@ func MigrateDB(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
 		_, err := conn.ExecContext(ctx, sql, migrationLockID)
 		return err
 	}
-	return migrateLocked(ctx, lock, db, logger)
+	return migrateLocked(ctx, lock, db, migrateRiverDB(db), logger)
 }
 
-// migrateLocked runs goose's Up while holding the migration lock through
-// exec. The lock covers all of Up: goose's own session locker leaves out its
-// first step (HasPending creates the version table), where concurrent first
-// starts collide and goose retries after a second.
-func migrateLocked(ctx context.Context, exec func(context.Context, string) error, db *sql.DB, logger *slog.Logger) (err error) {
+// migrateLocked runs goose's Up, then River's migrations (river.go), while
+// holding the migration lock through exec. The lock covers all of Up:
+// goose's own session locker leaves out its first step (HasPending creates
+// the version table), where concurrent first starts collide and goose
+// retries after a second.
+func migrateLocked(ctx context.Context, exec func(context.Context, string) error, db *sql.DB,
+	river func(context.Context, *slog.Logger) error, logger *slog.Logger,
+) (err error) {
 	if err := exec(ctx, "SELECT pg_advisory_lock($1)"); err != nil {
 		return fmt.Errorf("migrate database: lock: %w", err)
 	}
@@ -85,6 +89,9 @@ func migrateLocked(ctx context.Context, exec func(context.Context, string) error
 		}
 	}
 	if err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	if err := river(ctx, logger); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
 	if len(results) == 0 {

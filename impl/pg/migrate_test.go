@@ -78,3 +78,12 @@ func TestMigrateDB(t *testing.T) {
 	db.SetMaxOpenConns(1)
 	require.ErrorContains(t, pg.MigrateDB(t.Context(), db, discard), "two connections")
 }
+
+func TestMigrateCreatesRiverTables(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t) // cloned from the migrated template
+	var n int
+	require.NoError(t, pool.QueryRow(t.Context(), "SELECT count(*) FROM river_job").Scan(&n))
+	require.NoError(t, pool.QueryRow(t.Context(), "SELECT count(*) FROM river_migration").Scan(&n))
+	require.Positive(t, n)
+}

@@ -24,7 +24,8 @@ import (
 const templateLockID int64 = 0x6865617274687470
 
 // migrationsHash returns a short hash of the names and contents of every
-// migration file, so that a changed schema gets its own template.
+// migration file and of River's migrations, so that a changed schema gets
+// its own template.
 func migrationsHash() (string, error) {
 	h := sha256.New()
 	var names []string
@@ -41,6 +42,9 @@ func migrationsHash() (string, error) {
 		return "", err
 	}
 	sort.Strings(names)
+	// River's tables are migrated with ours (pg.Migrate): a River upgrade
+	// needs a new template too.
+	fmt.Fprintf(h, "river\x00%s\x00", pg.RiverSchemaFingerprint())
 	for _, name := range names {
 		b, err := fs.ReadFile(migrations.FS, name)
 		if err != nil {
