@@ -3,6 +3,7 @@
 //	hearth serve                      run the homeserver
 //	hearth migrate                    apply database migrations and exit
 //	hearth user create NAME [--admin] create a local account
+//	hearth health                     ask a running hearth whether it serves
 //	hearth version                    print the version
 //
 // Every command takes --config FILE (or HEARTH_CONFIG); with none, the
@@ -39,6 +40,7 @@ commands:
   serve                         run the homeserver
   migrate                       apply database migrations and exit
   user create NAME [--admin]    create a local account (password from --password, HEARTH_PASSWORD or a prompt)
+  health                        exit 0 when the hearth of this configuration answers GET /health (container health checks)
   version                       print the version
 
 flags common to all commands:
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return flag.ErrHelp
 		}
 		return userCreate(ctx, args[2:], stdin, stdout, stderr)
+	case "health":
+		return health(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "hearth", version())
 		return nil

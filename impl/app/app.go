@@ -16,6 +16,7 @@ import (
 
 	"github.com/hearth-hs/hearth/impl/accounts"
 	"github.com/hearth-hs/hearth/impl/adminapi"
+	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
 	"github.com/hearth-hs/hearth/impl/config"
 	"github.com/hearth-hs/hearth/impl/federation"
@@ -34,6 +35,8 @@ type App struct {
 	Pool     *pgxpool.Pool
 	Accounts *accounts.Service
 	Key      *mfed.SigningKey
+	// AppServices are the application services' registrations.
+	AppServices []appservice.Registration
 
 	log    *slog.Logger
 	http   *httpserver.Server
@@ -57,6 +60,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			_ = a.Close(context.WithoutCancel(ctx))
 		}
 	}()
+	// Files first: a bad one fails the start before the database does work.
+	if a.AppServices, err = loadAppServices(ctx, cfg.AppService, log); err != nil {
+		return nil, err
+	}
+	cert, err := issueCertificate(ctx, cfg, log, opts.Now)
+	if err != nil {
+		return nil, err
+	}
 	if a.Pool, err = a.openDatabase(ctx); err != nil {
 		return nil, err
 	}
@@ -78,10 +89,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		DelegatedServer: cfg.WellKnown.Server,
 	})
 	a.http, err = httpserver.New(httpserver.Deps{
-		Logger:  log,
-		Metrics: metrics,
-		Auth:    a.Accounts,
-		Healthy: func(ctx context.Context) error { return a.Pool.Ping(ctx) },
+		Logger:      log,
+		Metrics:     metrics,
+		Auth:        a.Accounts,
+		Healthy:     func(ctx context.Context) error { return a.Pool.Ping(ctx) },
+		Certificate: cert,
 	}, cfg.HTTP, client.API(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts}).API())
 	if err != nil {
 		return nil, err

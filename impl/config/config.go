@@ -14,16 +14,23 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
+	"github.com/hearth-hs/hearth/impl/federation"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/pg/cluster"
 	"github.com/hearth-hs/hearth/impl/telemetry"
+	"github.com/hearth-hs/hearth/impl/tlscert"
 )
 
 // Config is everything hearth can be told. Every field has a working
 // default, so hearth runs with no file at all.
 type Config struct {
+	// Profile names a set of settings applied over the defaults, before the
+	// file's and the environment's (profile.go): "complement" for Matrix's
+	// test suite. Empty: none.
+	Profile string `yaml:"profile"`
 	// ServerName is the name in this server's user and room IDs. It cannot
 	// change once users exist.
 	ServerName string `yaml:"server_name"`
@@ -43,6 +50,12 @@ type Config struct {
 	Accounts         accounts.Config             `yaml:"accounts"`
 	Log              telemetry.Config            `yaml:"log"`
 	WellKnown        clientapi.WellKnown         `yaml:"well_known"`
+
+	// TLSIssuer, when set, issues the certificate served on http.tls_listen
+	// at every start, from a CA whose key hearth holds (test networks).
+	TLSIssuer  tlscert.Config    `yaml:"tls_issuer"`
+	Federation federation.Config `yaml:"federation"`
+	AppService appservice.Config `yaml:"appservice"`
 }
 
 // Default returns the configuration of a fresh `hearth serve`.
@@ -94,11 +107,15 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("public_base_url %q: want an http(s) URL", c.PublicBaseURL))
 		}
 	}
+	if c.HTTP.TLSListen != "" && c.HTTP.TLSCert == "" && !c.TLSIssuer.Enabled() {
+		errs = append(errs, errors.New("http.tls_listen needs a certificate: set http.tls_cert and http.tls_key, or tls_issuer"))
+	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data_dir is required"))
 	}
 	for _, err := range []error{
 		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Log.Validate(),
+		c.TLSIssuer.Validate(), c.Federation.Validate(),
 	} {
 		if err != nil {
 			errs = append(errs, err)
@@ -110,10 +127,12 @@ func (c Config) Validate() error {
 // LogValue logs the configuration without its secrets.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
+		slog.String("profile", c.Profile),
 		slog.String("server_name", c.ServerName),
 		slog.String("data_dir", c.DataDir),
 		slog.Any("database", c.Database),
 		slog.String("listen", c.HTTP.Listen),
+		slog.String("tls_listen", c.HTTP.TLSListen),
 		slog.String("registration", c.Registration.Mode),
 		slog.Bool("shared_secret_registration", c.Registration.SharedSecret != ""),
 	)

@@ -10,16 +10,24 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Load builds the configuration: defaults, then the YAML file at path (none
-// when path is empty), then HEARTH_* variables from environ, then checks.
-// Unknown keys in the file are errors, so that typos do not pass silently.
+// Load builds the configuration: defaults, then the profile HEARTH_PROFILE
+// or the file's profile key names (profile.go), then the YAML file at path
+// (none when path is empty), then HEARTH_* variables from environ, then
+// checks. Unknown keys in the file are errors, so that typos do not pass
+// silently.
 func Load(path string, environ []string) (Config, error) {
 	c := Default()
+	var b []byte
 	if path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
+		var err error
+		if b, err = os.ReadFile(path); err != nil {
 			return Config{}, fmt.Errorf("read config: %w", err)
 		}
+	}
+	if err := applyProfile(&c, b, environ, pathExists); err != nil {
+		return Config{}, err
+	}
+	if path != "" {
 		dec := yaml.NewDecoder(bytes.NewReader(b))
 		dec.KnownFields(true)
 		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {

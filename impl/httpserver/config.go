@@ -10,6 +10,15 @@ import (
 type Config struct {
 	// Listen is the address of the client (and, for now, federation) API.
 	Listen string `yaml:"listen"`
+	// TLSListen, when set, serves the same API over TLS as well: federation's
+	// port (":8448"), where other servers expect a certificate for the
+	// server name. TLSCert and TLSKey are PEM files of that certificate
+	// (with its chain) and its key, read at start; a certificate hearth
+	// issues itself (the top-level tls_issuer) takes their place. Clients
+	// usually reach Listen through a TLS-terminating reverse proxy instead.
+	TLSListen string `yaml:"tls_listen"`
+	TLSCert   string `yaml:"tls_cert"`
+	TLSKey    string `yaml:"tls_key"`
 	// MetricsListen serves Prometheus metrics at /metrics when set; keep it
 	// off the public interface.
 	MetricsListen string `yaml:"metrics_listen"`
@@ -39,6 +48,9 @@ func (c Config) Validate() error {
 	var errs []error
 	if c.Listen == "" {
 		errs = append(errs, errors.New("http.listen is required"))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("http.tls_cert and http.tls_key go together"))
 	}
 	if c.MaxBodyBytes < 65536 {
 		errs = append(errs, fmt.Errorf("http.max_body_bytes %d: must allow at least a 64 KiB event", c.MaxBodyBytes))

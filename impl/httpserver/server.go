@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,9 @@ type Deps struct {
 	Auth    Authenticator
 	// Healthy reports whether hearth can serve (its database answers).
 	Healthy func(context.Context) error
+	// Certificate, when set, is served on Config.TLSListen in place of the
+	// files Config.TLSCert and TLSKey name.
+	Certificate *tls.Certificate
 }
 
 // Server is hearth's HTTP server.
@@ -40,6 +44,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *telemetry.Metrics
 	servers []*http.Server
+	tls     *tls.Config // for cfg.TLSListen
 }
 
 // New builds the echo stack and routes every operation of apis.
@@ -69,7 +74,30 @@ func New(deps Deps, cfg Config, apis ...API) (*Server, error) {
 		}
 		return c.String(http.StatusOK, "OK")
 	})
-	return &Server{echo: e, cfg: cfg, log: deps.Logger, metrics: deps.Metrics}, nil
+	s := &Server{echo: e, cfg: cfg, log: deps.Logger, metrics: deps.Metrics}
+	if cfg.TLSListen != "" {
+		var err error
+		if s.tls, err = tlsConfig(cfg, deps.Certificate); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// tlsConfig is the TLS listener's configuration: cert, else the files cfg
+// names.
+func tlsConfig(cfg Config, cert *tls.Certificate) (*tls.Config, error) {
+	if cert == nil {
+		if cfg.TLSCert == "" {
+			return nil, errors.New("http.tls_listen is set but no certificate is: set http.tls_cert and http.tls_key, or tls_issuer")
+		}
+		c, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("load TLS certificate: %w", err)
+		}
+		cert = &c
+	}
+	return &tls.Config{Certificates: []tls.Certificate{*cert}, MinVersion: tls.VersionTLS12}, nil
 }
 
 // dispatch runs, for a routed request, the steps its spec operation asks
@@ -110,25 +138,34 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // gracefully, giving in-flight requests a few seconds.
 func (s *Server) Serve(ctx context.Context) error {
 	lc := net.ListenConfig{}
-	errc := make(chan error, 2)
-	start := func(addr string, h http.Handler) error {
+	errc := make(chan error, 3) // one per listener
+	start := func(addr string, h http.Handler, tlsCfg *tls.Config) error {
 		ln, err := lc.Listen(ctx, "tcp", addr)
 		if err != nil {
 			return fmt.Errorf("listen on %s: %w", addr, err)
 		}
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, TLSConfig: tlsCfg}
 		s.servers = append(s.servers, srv)
-		s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String())
-		go func() { errc <- srv.Serve(ln) }()
+		s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "tls", tlsCfg != nil)
+		if tlsCfg != nil {
+			go func() { errc <- srv.ServeTLS(ln, "", "") }()
+		} else {
+			go func() { errc <- srv.Serve(ln) }()
+		}
 		return nil
 	}
-	if err := start(s.cfg.Listen, s.echo); err != nil {
+	if err := start(s.cfg.Listen, s.echo, nil); err != nil {
 		return err
+	}
+	if s.cfg.TLSListen != "" {
+		if err := start(s.cfg.TLSListen, s.echo, s.tls); err != nil {
+			return err
+		}
 	}
 	if s.cfg.MetricsListen != "" {
 		mux := http.NewServeMux()
 		mux.Handle("/metrics", promhttp.HandlerFor(s.metrics.Registry, promhttp.HandlerOpts{}))
-		if err := start(s.cfg.MetricsListen, mux); err != nil {
+		if err := start(s.cfg.MetricsListen, mux, nil); err != nil {
 			return err
 		}
 	}
