@@ -10,7 +10,7 @@ GO ?= go
 VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.buildVersion=$(VERSION)
 
-.PHONY: build run test check generate coverage bench lint clean
+.PHONY: build run test check generate coverage bench lint clean image
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/hearth ./cmd/hearth
@@ -20,6 +20,13 @@ build:
 # as this is a development server on localhost.
 run: build
 	HEARTH_REGISTRATION_MODE=$${HEARTH_REGISTRATION_MODE:-open} ./bin/hearth serve
+
+# Container images, with no image registry: hearth:latest, hearth:complement
+# (Matrix's test suite Complement) and hearth-postgres:15 (for
+# build/docker-compose.yml), from a debootstrapped Debian root cached in
+# /var/cache/hearth. The first build on a machine needs root (debootstrap).
+image:
+	GO="$(GO)" bash build/image/build.sh
 
 test:
 	$(GO) test -count=1 ./...
