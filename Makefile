@@ -35,7 +35,7 @@ test:
 # the tree is not formatted or vetted.
 check: generate
 	@git diff --exit-code -- gen spec || (echo "generated code is stale: run make generate and commit" >&2; exit 1)
-	@test -z "$$(gofmt -l cmd impl migrations)" || (gofmt -l cmd impl migrations; echo "gofmt needed" >&2; exit 1)
+	@test -z "$$(gofmt -l cmd impl migrations build)" || (gofmt -l cmd impl migrations build; echo "gofmt needed" >&2; exit 1)
 	$(GO) run ./cmd/coverage -readme README.md -check
 	$(GO) vet ./...
 
