@@ -41,6 +41,42 @@ type LoginToken struct {
 	ExpiresAt time.Time
 }
 
+type MediaThumbnail struct {
+	Origin       string
+	MediaID      string
+	Width        int32
+	Height       int32
+	Method       string
+	Animated     bool
+	ActualWidth  int32
+	ActualHeight int32
+	ContentType  string
+	Size         int64
+	Sha256       string
+	CreatedAt    time.Time
+}
+
+type MediaUrlPreview struct {
+	Url       string
+	Bucket    int64
+	Og        []byte
+	FetchedAt time.Time
+}
+
+type Medium struct {
+	Origin          string
+	MediaID         string
+	UserID          id.UserID
+	ContentType     string
+	FileName        *string
+	Size            *int64
+	Sha256          *string
+	CreatedAt       time.Time
+	UploadedAt      *time.Time
+	UnusedExpiresAt *time.Time
+	Restricted      bool
+}
+
 type RefreshToken struct {
 	ID        int64
 	TokenHash []byte

@@ -22,6 +22,8 @@ import (
 	"github.com/hearth-hs/hearth/impl/federation"
 	"github.com/hearth-hs/hearth/impl/federationapi"
 	"github.com/hearth-hs/hearth/impl/httpserver"
+	"github.com/hearth-hs/hearth/impl/jobs"
+	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/telemetry"
 )
@@ -34,6 +36,8 @@ type App struct {
 	Config   config.Config
 	Pool     *pgxpool.Pool
 	Accounts *accounts.Service
+	Media    *media.Service
+	Jobs     *jobs.Queue
 	Key      *mfed.SigningKey
 	// AppServices are the application services' registrations.
 	AppServices []appservice.Registration
@@ -77,7 +81,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	metrics := telemetry.NewMetrics()
 	a.Accounts = accounts.New(accounts.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Now: opts.Now}, cfg.AccountsConfig())
 
-	client := clientapi.New(clientapi.Deps{Accounts: a.Accounts}, clientapi.Config{
+	a.Jobs = jobs.New(jobs.Deps{Pool: a.Pool, Logger: log}, cfg.Jobs)
+	a.Media, err = media.New(media.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Jobs: a.Jobs, Now: opts.Now}, cfg.Media)
+	if err != nil {
+		return nil, err
+	}
+	a.Jobs.Register(a.Media)
+
+	client := clientapi.New(clientapi.Deps{Accounts: a.Accounts, Media: a.Media}, clientapi.Config{
 		ServerName:         cfg.ServerName,
 		PublicBaseURL:      cfg.PublicBaseURL,
 		WellKnown:          cfg.WellKnown,
@@ -98,6 +109,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, err
 	}
+	// Last: workers may start on jobs at once. Stopped before the pool closes.
+	if err := a.Jobs.Start(ctx); err != nil {
+		return nil, err
+	}
+	a.closes = append(a.closes, a.Jobs.Stop)
 	return a, nil
 }
 

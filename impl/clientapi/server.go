@@ -13,11 +13,13 @@ import (
 	api "github.com/hearth-hs/hearth/gen/clientserver"
 	"github.com/hearth-hs/hearth/impl/accounts"
 	"github.com/hearth-hs/hearth/impl/httpserver"
+	"github.com/hearth-hs/hearth/impl/media"
 )
 
 // Deps are the domain services the client API calls.
 type Deps struct {
 	Accounts *accounts.Service
+	Media    *media.Service
 }
 
 // Config is what the client API announces about this server.
@@ -52,6 +54,7 @@ type SupportContact struct {
 type Server struct {
 	api.Unimplemented
 	accounts *accounts.Service
+	media    *media.Service
 	cfg      Config
 }
 
@@ -59,19 +62,26 @@ var _ api.StrictServerInterface = (*Server)(nil)
 
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
-	return &Server{accounts: deps.Accounts, cfg: cfg}
+	return &Server{accounts: deps.Accounts, media: deps.Media, cfg: cfg}
 }
 
 // API hands the adapter to the HTTP server: the embedded spec for routing
-// and validation, and the generated routes.
+// and validation, the generated routes, and the body limit of uploads.
 func (s *Server) API() httpserver.API {
 	spec, err := api.GetSwagger()
 	if err != nil {
 		// The spec is embedded at build time; a broken one is a build bug.
 		panic(fmt.Sprintf("embedded client-server spec: %v", err))
 	}
+	limits := map[string]int64{}
+	if s.media != nil {
+		for _, op := range mediaOperations {
+			limits[op] = s.media.MaxUploadBytes()
+		}
+	}
 	return httpserver.API{
-		Spec: spec,
+		Spec:       spec,
+		BodyLimits: limits,
 		Register: func(e *echo.Echo) {
 			api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
 		},

@@ -18,6 +18,8 @@ import (
 	"github.com/hearth-hs/hearth/impl/clientapi"
 	"github.com/hearth-hs/hearth/impl/federation"
 	"github.com/hearth-hs/hearth/impl/httpserver"
+	"github.com/hearth-hs/hearth/impl/jobs"
+	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/pg/cluster"
 	"github.com/hearth-hs/hearth/impl/telemetry"
@@ -56,6 +58,12 @@ type Config struct {
 	TLSIssuer  tlscert.Config    `yaml:"tls_issuer"`
 	Federation federation.Config `yaml:"federation"`
 	AppService appservice.Config `yaml:"appservice"`
+
+	// Media is the content repository; its store defaults to DataDir/media.
+	Media media.Config `yaml:"media"`
+	// Jobs is the durable job queue (thumbnails, and later push and
+	// federation sending).
+	Jobs jobs.Config `yaml:"jobs"`
 }
 
 // Default returns the configuration of a fresh `hearth serve`.
@@ -72,6 +80,8 @@ func Default() Config {
 		Registration:     acc.Registration,
 		Accounts:         acc,
 		Log:              telemetry.DefaultConfig(),
+		Media:            media.DefaultConfig(),
+		Jobs:             jobs.DefaultConfig(),
 	}
 }
 
@@ -83,6 +93,9 @@ func (c *Config) finish() {
 	}
 	if c.EmbeddedDatabase.DataDir == "" {
 		c.EmbeddedDatabase.DataDir = filepath.Join(c.DataDir, "postgres")
+	}
+	if c.Media.Path == "" {
+		c.Media.Path = filepath.Join(c.DataDir, "media")
 	}
 	c.Database = c.Database.WithDefaults()
 	c.EmbeddedDatabase = c.EmbeddedDatabase.WithDefaults()
@@ -115,7 +128,7 @@ func (c Config) Validate() error {
 	}
 	for _, err := range []error{
 		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Log.Validate(),
-		c.TLSIssuer.Validate(), c.Federation.Validate(),
+		c.TLSIssuer.Validate(), c.Federation.Validate(), c.Media.Validate(), c.Jobs.Validate(),
 	} {
 		if err != nil {
 			errs = append(errs, err)

@@ -29,8 +29,11 @@ type operation struct {
 	queryToken bool
 	// validate is false for operations with nothing to check.
 	validate bool
-	// jsonBody tells whether the body is JSON (else media bytes).
-	jsonBody bool
+	// hasBody tells whether the operation takes a body; jsonBody whether
+	// it is JSON (else media bytes, streamed to the handler unvalidated).
+	hasBody, jsonBody bool
+	// bodyLimit replaces Config.MaxBodyBytes when set (API.BodyLimits).
+	bodyLimit int64
 	// emptyBodyOK tells whether a missing body may stand for {}: the body
 	// schema requires no property. Clients often send no body at all for
 	// such requests (DELETE /devices/{deviceId} before UIA).
@@ -66,8 +69,9 @@ func echoPath(p string) string {
 	}
 }
 
-// indexOperations reads every operation of doc.
-func indexOperations(doc *openapi3.T, into operationIndex) error {
+// indexOperations reads every operation of doc, with the body limits the
+// API declares by operationId.
+func indexOperations(doc *openapi3.T, bodyLimits map[string]int64, into operationIndex) error {
 	// kin-openapi validates an OpenAPI 3.1 document's schemas by compiling a
 	// JSON Schema 2020-12 validator on every request, which costs more than
 	// the rest of a request together. Its own schema visitor is fast and
@@ -96,7 +100,9 @@ func indexOperations(doc *openapi3.T, into operationIndex) error {
 				auth:        auth,
 				queryToken:  queryToken,
 				validate:    op.RequestBody != nil || len(op.Parameters) > 0 || len(item.Parameters) > 0,
+				hasBody:     op.RequestBody != nil,
 				jsonBody:    op.RequestBody != nil && op.RequestBody.Value.Content.Get("application/json") != nil,
+				bodyLimit:   bodyLimits[op.OperationID],
 				emptyBodyOK: requiresNoProperty(op.RequestBody),
 				limit:       limitClasses[op.OperationID],
 			}

@@ -23,6 +23,9 @@ import (
 type API struct {
 	Spec     *openapi3.T
 	Register func(*echo.Echo)
+	// BodyLimits replaces Config.MaxBodyBytes for the operations it names
+	// (by operationId): media uploads declare the media limit here.
+	BodyLimits map[string]int64
 }
 
 // Deps are what the HTTP server needs from the rest of hearth.
@@ -56,7 +59,7 @@ func New(deps Deps, cfg Config, apis ...API) (*Server, error) {
 
 	ops := operationIndex{}
 	for _, api := range apis {
-		if err := indexOperations(api.Spec, ops); err != nil {
+		if err := indexOperations(api.Spec, api.BodyLimits, ops); err != nil {
 			return nil, err
 		}
 	}
@@ -114,11 +117,15 @@ func dispatch(ops operationIndex, cfg Config, lim *limiter, auth Authenticator) 
 			if err := lim.allow(op.limit, c.RealIP()); err != nil {
 				return err
 			}
-			if op.jsonBody {
-				if req.ContentLength > cfg.MaxBodyBytes {
-					return mxerr.New(mxerr.TooLarge, "request body is larger than %d bytes", cfg.MaxBodyBytes)
+			if op.hasBody {
+				limit := cfg.MaxBodyBytes
+				if op.bodyLimit > 0 {
+					limit = op.bodyLimit
 				}
-				req.Body = http.MaxBytesReader(c.Response(), req.Body, cfg.MaxBodyBytes)
+				if req.ContentLength > limit {
+					return mxerr.New(mxerr.TooLarge, "request body is larger than %d bytes", limit)
+				}
+				req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 			}
 			if err := authenticate(c, op, auth); err != nil {
 				return err

@@ -17,6 +17,16 @@ var validationOptions = &openapi3filter.Options{
 	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
 }
 
+// streamingOptions are for operations whose body is not JSON (media
+// uploads): the validator would read the whole body into memory to check
+// it against a schema that says only "bytes", so it checks the parameters
+// alone and the body streams to the handler.
+var streamingOptions = &openapi3filter.Options{
+	SkipSettingDefaults: true,
+	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+	ExcludeRequestBody:  true,
+}
+
 // validate checks the request against its operation's parameters and body
 // schema. Path parameters come from echo, percent-decoded: room and event
 // IDs arrive escaped (`%21room%3Aserver`, `$abc%2Fdef`).
@@ -34,6 +44,10 @@ func validate(c echo.Context, op *operation) error {
 		}
 		params[name] = v
 	}
+	opts := validationOptions
+	if op.hasBody && !op.jsonBody {
+		opts = streamingOptions
+	}
 	if op.jsonBody {
 		assumeJSON(req.Header)
 		if req.ContentLength == 0 && op.emptyBodyOK {
@@ -45,7 +59,7 @@ func validate(c echo.Context, op *operation) error {
 		Request:    req,
 		PathParams: params,
 		Route:      op.route,
-		Options:    validationOptions,
+		Options:    opts,
 	})
 }
 

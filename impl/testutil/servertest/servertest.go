@@ -43,6 +43,7 @@ func Config(t testing.TB) config.Config {
 	c.ServerName = "hearth.test"
 	c.DataDir = t.TempDir()
 	c.SigningKeyPath = filepath.Join(c.DataDir, "signing.key")
+	c.Media.Path = filepath.Join(c.DataDir, "media")
 	c.Database.URL = pgtest.URL(t)
 	c.Database.MaxConns = 8
 	c.Registration.Mode = "open"
