@@ -1182,47 +1182,10 @@ type BooleanCapability struct {
 }
 
 // ClientEvent defines model for ClientEvent.
-type ClientEvent struct {
-	Content        json.RawMessage       `json:"content"`
-	EventId        string                `json:"event_id"`
-	OriginServerTs int64                 `json:"origin_server_ts"`
-	RoomId         string                `json:"room_id"`
-	Sender         string                `json:"sender"`
-	StateKey       *string               `json:"state_key,omitempty"`
-	Type           string                `json:"type"`
-	Unsigned       *ClientEvent_Unsigned `json:"unsigned,omitempty"`
-}
-
-// ClientEvent_Unsigned defines model for ClientEvent.Unsigned.
-type ClientEvent_Unsigned struct {
-	Age             *int64                  `json:"age,omitempty"`
-	Membership      *string                 `json:"membership,omitempty"`
-	PrevContent     json.RawMessage         `json:"prev_content,omitempty"`
-	RedactedBecause *map[string]interface{} `json:"redacted_because,omitempty"`
-	ReplacesState   *string                 `json:"replaces_state,omitempty"`
-	TransactionId   *string                 `json:"transaction_id,omitempty"`
-}
+type ClientEvent = json.RawMessage
 
 // ClientEventWithoutRoomID defines model for ClientEventWithoutRoomID.
-type ClientEventWithoutRoomID struct {
-	Content        json.RawMessage                    `json:"content"`
-	EventId        string                             `json:"event_id"`
-	OriginServerTs int64                              `json:"origin_server_ts"`
-	Sender         string                             `json:"sender"`
-	StateKey       *string                            `json:"state_key,omitempty"`
-	Type           string                             `json:"type"`
-	Unsigned       *ClientEventWithoutRoomID_Unsigned `json:"unsigned,omitempty"`
-}
-
-// ClientEventWithoutRoomID_Unsigned defines model for ClientEventWithoutRoomID.Unsigned.
-type ClientEventWithoutRoomID_Unsigned struct {
-	Age             *int64                  `json:"age,omitempty"`
-	Membership      *string                 `json:"membership,omitempty"`
-	PrevContent     json.RawMessage         `json:"prev_content,omitempty"`
-	RedactedBecause *map[string]interface{} `json:"redacted_because,omitempty"`
-	ReplacesState   *string                 `json:"replaces_state,omitempty"`
-	TransactionId   *string                 `json:"transaction_id,omitempty"`
-}
+type ClientEventWithoutRoomID = json.RawMessage
 
 // CrossSigningKey defines model for CrossSigningKey.
 type CrossSigningKey = json.RawMessage
@@ -2161,13 +2124,13 @@ type GetCapabilities200JSONResponseBody struct {
 
 // CreateRoomJSONBody defines parameters for CreateRoom.
 type CreateRoomJSONBody struct {
-	CreationContent           *map[string]interface{}            `json:"creation_content,omitempty"`
+	CreationContent           json.RawMessage                    `json:"creation_content,omitempty"`
 	InitialState              *[]CreateRoomJSONBody_InitialState `json:"initial_state,omitempty"`
 	Invite                    *[]string                          `json:"invite,omitempty"`
 	Invite3pid                *[]Invite3pid                      `json:"invite_3pid,omitempty"`
 	IsDirect                  *bool                              `json:"is_direct,omitempty"`
 	Name                      *string                            `json:"name,omitempty"`
-	PowerLevelContentOverride *map[string]interface{}            `json:"power_level_content_override,omitempty"`
+	PowerLevelContentOverride json.RawMessage                    `json:"power_level_content_override,omitempty"`
 	Preset                    *CreateRoomJSONBodyPreset          `json:"preset,omitempty"`
 	RoomAliasName             *string                            `json:"room_alias_name,omitempty"`
 	RoomVersion               *string                            `json:"room_version,omitempty"`
@@ -2177,9 +2140,9 @@ type CreateRoomJSONBody struct {
 
 // CreateRoomJSONBody_InitialState defines parameters for CreateRoom.
 type CreateRoomJSONBody_InitialState struct {
-	Content  map[string]interface{} `json:"content"`
-	StateKey *string                `json:"state_key,omitempty"`
-	Type     string                 `json:"type"`
+	Content  json.RawMessage `json:"content"`
+	StateKey *string         `json:"state_key,omitempty"`
+	Type     string          `json:"type"`
 }
 
 // CreateRoomJSONBodyPreset defines parameters for CreateRoom.
@@ -2285,7 +2248,7 @@ type InitialSync200JSONResponseBodyRoomsVisibility string
 // InitialSync200JSONResponseBody_Rooms defines parameters for InitialSync.
 type InitialSync200JSONResponseBody_Rooms struct {
 	AccountData *[]Event                                       `json:"account_data,omitempty"`
-	Invite      *ClientEvent                                   `json:"invite,omitempty"`
+	Invite      ClientEvent                                    `json:"invite,omitempty"`
 	Membership  InitialSync200JSONResponseBodyRoomsMembership  `json:"membership"`
 	Messages    *InitialSync200JSONResponseBody_Rooms_Messages `json:"messages,omitempty"`
 	RoomId      string                                         `json:"room_id"`
@@ -2822,7 +2785,7 @@ type GetEventContextParams struct {
 // GetEventContext200JSONResponseBody defines parameters for GetEventContext.
 type GetEventContext200JSONResponseBody struct {
 	End          *string        `json:"end,omitempty"`
-	Event        *ClientEvent   `json:"event,omitempty"`
+	Event        ClientEvent    `json:"event,omitempty"`
 	EventsAfter  *[]ClientEvent `json:"events_after,omitempty"`
 	EventsBefore *[]ClientEvent `json:"events_before,omitempty"`
 	Start        *string        `json:"start,omitempty"`
@@ -2853,9 +2816,7 @@ type RoomInitialSync200JSONResponseBody struct {
 }
 
 // InviteUserJSONBody defines parameters for InviteUser.
-type InviteUserJSONBody struct {
-	union json.RawMessage
-}
+type InviteUserJSONBody = json.RawMessage
 
 // JoinRoomByIdJSONBody defines parameters for JoinRoomById.
 type JoinRoomByIdJSONBody struct {
@@ -3088,7 +3049,7 @@ type Search200JSONResponseBody_SearchCategories_RoomEvents_Results_Context struc
 type Search200JSONResponseBody_SearchCategories_RoomEvents_Results struct {
 	Context *Search200JSONResponseBody_SearchCategories_RoomEvents_Results_Context `json:"context,omitempty"`
 	Rank    *float32                                                               `json:"rank,omitempty"`
-	Result  *ClientEvent                                                           `json:"result,omitempty"`
+	Result  ClientEvent                                                            `json:"result,omitempty"`
 }
 
 // Search200JSONResponseBody_SearchCategories_RoomEvents defines parameters for Search.
@@ -3497,7 +3458,7 @@ type PutRoomKeysVersionJSONRequestBody PutRoomKeysVersionJSONBody
 type BanJSONRequestBody BanJSONBody
 
 // InviteUserJSONRequestBody defines body for InviteUser for application/json ContentType.
-type InviteUserJSONRequestBody InviteUserJSONBody
+type InviteUserJSONRequestBody = InviteUserJSONBody
 
 // JoinRoomByIdJSONRequestBody defines body for JoinRoomById for application/json ContentType.
 type JoinRoomByIdJSONRequestBody JoinRoomByIdJSONBody
@@ -4311,68 +4272,6 @@ func (a GetUrlPreview200JSONResponseBody) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
-}
-
-// AsInvite3pid returns the union data inside the InviteUserJSONBody as a Invite3pid
-func (t InviteUserJSONBody) AsInvite3pid() (Invite3pid, error) {
-	var body Invite3pid
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromInvite3pid overwrites any union data inside the InviteUserJSONBody as the provided Invite3pid
-func (t *InviteUserJSONBody) FromInvite3pid(v Invite3pid) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeInvite3pid performs a merge with any union data inside the InviteUserJSONBody, using the provided Invite3pid
-func (t *InviteUserJSONBody) MergeInvite3pid(v Invite3pid) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsInviteUserBody returns the union data inside the InviteUserJSONBody as a InviteUserBody
-func (t InviteUserJSONBody) AsInviteUserBody() (InviteUserBody, error) {
-	var body InviteUserBody
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromInviteUserBody overwrites any union data inside the InviteUserJSONBody as the provided InviteUserBody
-func (t *InviteUserJSONBody) FromInviteUserBody(v InviteUserBody) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeInviteUserBody performs a merge with any union data inside the InviteUserJSONBody, using the provided InviteUserBody
-func (t *InviteUserJSONBody) MergeInviteUserBody(v InviteUserBody) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t InviteUserJSONBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *InviteUserJSONBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
 }
 
 // ServerInterface represents all server handlers.
@@ -22394,203 +22293,203 @@ var swaggerSpec = []string{
 	"ESz+yZcp9F57jFOEZ96Tr39ofCi+eOTuDxhy0VRM/RmylGAmu9QnESuOIYeR+ANxmLCW+TxAKViKv6cx",
 	"eWC1Litr52AGWZ8xn3yPwn9miIql/J4PcGvY0OpaUkBBwlogax2i/MEO65V1qY2blvWWkBgC/A6k4A7F",
 	"iC+bUIEY3MUK1Lr7nerUmCZvaZroXYwg5j8sIOZy03H8ceq9/v3R+yuFU++195dJiYYTjYOTSqd/ID4n",
-	"Gf9MSHL13nvyV1dJCUkCJFc5JTQB3HvtJV/PxM9nKPIEwDmHFHuvvf/3b57fAbB8tOZOOvZWX6YBcTHX",
-	"EKiP4ntfz2bkTP/4ByP4/DN4+AAZAzNY/XrG7lF6RlKFMWcpQZhD6r3mNINPvgfFIgxwkL83APHly1+b",
-	"oPA9QtEM4YBBuoA04Kw2GML8u2/KXmL6GaQKHXEEaa1x8vUsY5A2Jv5P07SMAw6De7jswzx8L8MMzTCM",
-	"mtAWoHNbegKTO0jZHKXNKQTwQRTB6Ap/AJyir79BqsjOuzy/vJTETOEi2PrZUhiBkMMouIMhyBg0MgkK",
-	"0xiEkAUSmuujQfuuv5cnQgFmIBSr1RjXydhXGUaOrbphgUMGHPQL4jGSICWMXaMZRnj2EzRwsXu4dOG2",
-	"JVol4Gu1xaXvJQiv/NLkyGiGAc+ohYNnTKNkIV8gzhIBiQQwLvfNYDwNmNqIJ3pAWvx563fLONnBdhpV",
-	"2OcN81X5CkQN4A6Fve/hAoUGWR7J381L9r0IsTQGywCDxEz9MWA8YBDiAKUdDRwZ2QqcyvWZ8E7t6ieN",
-	"XCvsJ54Rivg8Yf3UlHaI9EbkDiS1jbPm+AIhNGs5M4mBUmFc/gISNWRNMJhWvAZSl0D0qweh4VcDwvZQ",
-	"HrGQLCBdXmEFCq2suerSyfmcJFCxQO91u6r0X0XL6mSCj52jCGKO+DJwG+lKN79ujrYC7dr6TNTxA6WE",
-	"GjRKSkMSmekZ5l3aDzofwjhrrmTuWPeymzfVlWtB1ybM5AbeAh7ODbBb5IZawVDaDlPBwmS3mGf9EcUc",
-	"Go4sRgmqgq6iO2HCAyW268taTwlcZYZidPFbTx66vQX1XowJ1jYwgzAkGeZBpK3uzqPVAxWa/xTBOOoJ",
-	"K91TQ6fUSUJp1ni+N4URpIoFmFSQlEIGcQh7LljYWJtBQFhZq1BI5zCBFMRr9EU4jLMIBjEEC2gydxU2",
-	"inXbEcvV4Gwew7bGLQyBnuDgKIExwv27GtX+BgmYBVYDH+4Ag0FG4xo8Moo6Tfiio4nD5jLuM/xnBhn/",
-	"IQEo/g3EKLKsQpFCwGBIITfLLTFEbZHqF8MBYfiVBzHC9917UowsECeepEb+u7Lr+kL9YhG1YRwg8oEh",
-	"FuHNQCIJmZqt+V4wSOcEwwBnwkY3jrYhkPKFrszUA2rXe0NkvEAcvkqRyf0RRRQyswxAUQDCEDIWcHIP",
-	"sa1NqTE2viYwQlnSre+UozRnLUbxi8XaN/krg/QtiQy2PYWAmdyg7T6MFcNiHe3AYn2Y9vATXL4F4X2W",
-	"5g71+hamiDIeJErnDBCO4FeztjUl9AHQCEaBxFpzI8SCBaRoisxu28JzXEjZdjeNaXHNldSnXZnDBJKf",
-	"SWihFRAjYMbbUr9pDJdSwklI4m6UVMNXehTjti2zUMidFO9icwaJ/BHDG5QUXgObpU0w1D7yVTAYnFtm",
-	"vuhk6W/dgF8Bv1htuwH+dFuxugawySqn+TGF+Cp6R6Hk3CBmRhW0nTHCrymikAUIm8kvkcwm911aXVdy",
-	"gsDNalxhm5WuxulqazQh9acKsbjdxeQ93gIGDSiIMOMAhyumUb+hr/QYLcO7Oppvu67qyvXeGjvXtmtg",
-	"1zCOSrvURln1TtIxPydxZJGoFM7g17QbF3Q7vzZgy51j+QMKLTezseZWa9mPUuz172gSnnqU5oL02v0a",
-	"5NsQu8Alg8OZhX1lixVwGPIHQu+dnJNy4mKaWl/jTrK7GIXCumItN+HzDN/XoN5KaGJINoeRHPWd7Gs4",
-	"UKmc3+XizmTvL1o+c8JBLK1kpRgEkHGUaBu0SzOXS7JCY2XpTc69ABxQNy3b90KACUYhiINC32hY3IWq",
-	"UEq4v5jGmgmjKQgBDv4gCJuVLvEloFlslgZWMYGzRA4Ko0BfU5qlzoY34HoA6zUrJyky080DoXEUUAgi",
-	"cf3vECeQr9S4t8Z4DeCa0YPN3xGs2HATMRCz3aWYf0fYfPlSgNDwbQHiTOy+oe6IwWxr/qzRYVUDEduo",
-	"cVMDmYb5flkPBlAFk/HuaQqymJsRuCUSpB00AumdWGS+8XIh5azlMG3AZLDd9e8MJnkyBgiJCx2KIjjI",
-	"YLkPdOOBytiLjYfKcDTYDk1KyGfA4c8oQTp8y01FVDdJTb1wnaskgXKcLgMw5ZAGCXOQS/brJqErfoax",
-	"VFbYJzBD2GLTbiZUKQwzqsxpmPK5ZclNWFv9m25g7/CTNs9jU7/Sk1PAVYuTcq19NQba88ZuxBR2pY9Z",
-	"QgNYdpcgvpaTkVnYauHcd4ft9RKHZbc9RupVl19euDnym9pdiEmeAIRZDuqmNMzvkiiMMhwBzA26W6V5",
-	"DP5cBjEBUXuzY7x+yrDQ5AI+l//DhKMpUradaZOtLttvbJa+OObCwWqgF+WJbDXV25Ch7rvt9G8V09kI",
-	"Sjj+fk0jwGFbiLPVuws5mDlESIhW+m7DupLrLEkAXbrThdmCbPpvY/IAo0AT5zbQCuKQLtOc6xdhdOcJ",
-	"nJE4OV9cngPIztgcvDTeWbfbOvLrIse8NXn5NQcc9uSddb7ZxWUrM3SsYJhgkpZwbAe975pTlKYwqsNl",
-	"xzE6e4lRNkcAlUOV0UDFAo3HWROs/USZSXU+4lDxasx3295/1e0U47ZHH9vDjs16xQr1DaYbtaFX862J",
-	"bmpe4o0SEvXxCV0F+zQmgJcg1lffRgK+mSMafQKUL68tAffJ1/XvUgegzW3GtRp/sFgCDX1AI5cET96t",
-	"4wbM9250/M2uebevgv2sfp42Q9VEYebd1SjT9nLDxcQVYQGWC5re98TqLsM10FghpdMdsoxd6HV/LLdl",
-	"OBvxu7JepwjSFoRuRBP3EE63JhWXCReEiHURK6zelEpr9S0EVK1H7kAijfqpGGvOeSq2UOn1fzKotE+E",
-	"vdfeP+VfuSu8ceepIZEi8cBDjJOmgk+jEL5Zbx2m/hus6EnafVMigYx4LL4pI+aFor4zFSb04s2nK8/3",
-	"Cv3SW+QvakgKMUiR99p7dX55fqF43lyCenL+AOP47B6TBzxRN74THaD5+tGbKa+nOG5pWl1F3mvx4z9g",
-	"HMsunjhlZWvI4V5eXKzoWyBNY22YTf7Q4TQKGbtQ1RjmLqEhbrwo0lq6J3b4zcU3+R1c9YNAdDBjAgE1",
-	"jECUIIwYz+NORRMTDFISo7Aa2t4Jik+yx6YAWbnalXd1Qe+3GfVRYPTy228vv3fgq7rhbZcpWl2XofGw",
-	"R9QebvV3z3aELEtTQt3w+Fq3HfT0RDcQ8ranwTKOMqhE1HWHeeqwjE00IkpiWDdvxS/nEvCen/+ZM2aD",
-	"odtwlsXQ6XWyPpIgXX1CafMl7hOzLhRmBTWuOFlcTuQwk5iE95PHTMrNpzYkeyOa/0zCeyl79RNtyKU3",
-	"7nctEAQ/LuWBGtSrAlnYmX4F09Y5+KfbQdFbAMDp/bZu6M4ohpMh+n7HNtGrXU30zS4mqihTErOaCtHv",
-	"t09+7fdcrfn99ul2Q3L5uxQ8mYEG2MHRgLwNyYN+94r+9d09jQQ6EugWCbRNnrGMpRBH7iLtWnU4Mamm",
-	"weBEN2XbkXSeuWw7KGIYQrwNSQfbFHIjvY702kPUFb65yWP576voaZIK+hHYRZiBzMXXN0V7JwqvDt9K",
-	"51sj4XUS6WyZWqNMAdUtPK7a+vlS7LcXLzeA+J3GIVMYYx7imPuBPgRv37wPrm/e3Px67fneh+Ddx19+",
-	"+eHdzdXHX4If31z9/MN7Y9CDPSCSccCzzQIhbTDZDxdrce1rftZ2eVDnbG/KFb+4Vn1efNL5mFqY29+s",
-	"vC3j8yCBHOSvL63ae8bnH/J2g5J3nmUhARjMYCLuwXXodaBdfyu5FXPMI3R2rjZ0nlIyRTI+v/KjSrvD",
-	"ghgxbvoSLBB8MH6IYAz5ymj5MiMoVrcAq99DShjL02MFFDLIu5NkOWiQBvBkFHU6Ql1GzvicUPSnYpcQ",
-	"RzJAxem1ColgEM5BHEM8gwJ/5iSyHZdrjqk1l+Ow0RkVQY+i29prRIxlkHYuRl2jJCkP5AuMtaejcFbo",
-	"Lb1OJqfLICHRJtPrUTaCGYULEvbfgnpP6t5j9TGlOikrejcmMC/UdgYtwLEhWsupOJBSz6uyHUi3UsuW",
-	"saUvSs7k3VrETExmCE9mkJcR62adeQax+BP+LDrc6LvtYTRbgQ9dGy+yDO9BzS1fSVsUXfESVQSEOYb6",
-	"VBv7K6MfoGJ8OdhEtXzNtvlefj/YfNVHRNu2a5sUt57el8AIgUlI8BTN2tS+d7KFgGiNkQ2A7sl5lopX",
-	"BucM/Qldk2G6Ie1Rnu0HcSJdPorL9vOMyAMWMJ08qhgUkRTjafIoP3Z4598paBUn3e2rKKdw9kiqLmdY",
-	"9WmwL+M0evG9vCG+OWSKowSSjAsGWO1dvDN9eXFxceG7xAy3k1y/ywUScsjPGKcQJDXENOGb780hyLMJ",
-	"6jM7e49YSljx3LgHnIohbuSXPn1F71cXfzMEUdTWWE2sY0AKs0anxv771sbeKYfo74zZwOtzXH7aHfC8",
-	"yaNwDMgfHdjfR/2gWrQ/LVZYHymHychVR646ctWRqza4qnhZgeBD/qjYxjZ/pfEn1bKVW65wDDGoE5+0",
-	"+HvMo3LmGQexmhObxoA4p06XIH6NEjCDr52tHd8jM9VnwKDXZ2sZ8XmW3GGA4vVNo5t8iJO2kR5QxOcu",
-	"A1XMcvNIc4hmcz7IUMorWiPvIjE4Jan8AGrh5IeitFimB1hmIatvqfm+rQPhuxmY5B8TkKowhXKqbkpS",
-	"PWdoul7HP1I4W1G78k8ptn15gHdpv+m2rMq1n8BLr5eql2NsBUBVkPjVw6rCvwadW/+0VMad+ZcvdxUq",
-	"NSrBp6AEZzzTiSNZm2rwQbaT+UccVd+iKNDAMZwWQTOlJPE6A8cGfL1mzRSjUituIftKazKzlTsxvQh7",
-	"Kpp9X4Mdp4IuqeCFIgPbFbC6Tod0kpzLm8nz2v26vKacLETWM13400hy1T5yQb/lPZyoj1culHvEVQ5G",
-	"HnJ/DjHHqp07dr46Tewsgt5UCJT7tedLG1+XyZSYSjQ1eRR/XUUf6ZsYAdZqAlbzU7nYfbWRhzDLFgjU",
-	"2LiRh7aajo20SBu7P5yzSOWQa+aYqdc6LTRkWWPDUzLD8717TMJ7z/dUMSTfuwPY/L64kXrmiMPZ/ccq",
-	"ixVgfJHDsUOr+bYN+1mO9k+TOYIU0HC+bMP86xSE8L+Klu7IPwTWs2w2g0yUmSU4XrYay7YhVLG4tZwO",
-	"4KtOcLpO7x0rXh0ZXZsJFYeg3nCO4ohCXNb37Tm8IQ1bc5a10nqtCFTHVFqtRQFWdrvGCOoUnvEzouMM",
-	"uhIckG2icVR4Ls3TM08eZUKqDtezyuaMZ5I22FDcd71Ut8bZ9Cacp+uR0G9tzurblP91eq0vPyJEjR7r",
-	"O8/3psanAe3pZi3TqGzccANP8oW3K13QkJvcJFX6lBGp5JLzujm4uaLH7Yk8e5RQeFGwmDlKW8zxTr40",
-	"eaQwFm7tHhxKpPP7rHo9U2a1sr8CFhvrwiPbG9neyPZ2yfb0b+uzwDc4+iEfYWSHG7JDw9pH1jqy1pG1",
-	"HihrVUU2Wm9Pb2STz4QMZ9o60qAuiWKkJhDHajUchSgF9TeY2yPuXd/UDkcT/a5gbSQzOsEO2Ql2o6n5",
-	"1qEojgNvQAlkHCRpwEkAFx2Jo1XVkOVN3ukgVClT8PHmgY5KwnfHkE3FLZiJLQ3LJLZWlqMrs0s+r1MR",
-	"jL2K2mMlaHmhWAq57vxY35lp+9VEJyiZvEpR1EbG+hb/1aer92zYp8RC1YDpam2ndLXUBowCwB1j7yvZ",
-	"tRsIncAIZUmVHPO824ms3WfUxBeqoJ/7GlZIQk9armxlSL/cYXdSbbf3AoPhmil+48kvMkBEMKUwBLxk",
-	"eHXcEe1KrBkkyZlAmCBFURBSGBmwRWF3wGBIIbfVV9yoBqNvqZy4qi3VFlIdsrkE31I5cWXI1c3vI/1i",
-	"r9qQhxQEtV2a6GawExBF9uwpIIoEoewpZYrvQDZrIT1Du0kS6ohoY6aS7aH3HcIt+C2+Dorgp8Xn90QQ",
-	"zwpBdWpAK4qq76Lpj5QkepbhGHKLWtqOhWsorV0a6O4Vh2KLQYYFLwgoZPK5XrkrTM5YUZeHZWFYX6ll",
-	"b7aBbw9AUXZASnmUE1op2G1H0GqrGyK46Q8aEdZF0XYHvblY+/CY4rCKeinzZ+JxfNocvRSHWBu/Plxf",
-	"Xb//ZbsI1qyaP2LYEWGY4rp2pFLfR6k6StXdSNVKkucWTS9vMzg+9jS7IQUMGm7pOy/p29H76RAxMUc+",
-	"v4qTW8bE52X0P/m7pbUUMPZAaAv3D+cAz+CnvN2+yCwmM5EyRKeVN0fFYPgQVDfUjpa11qOH6xkh+wYm",
-	"22fIIM+JYbTdRs26E9c2sN9qyDYaciO62dHtYU5Aglrj/QRQPz5gSIe9/9cFREx+9nYVWFX2CGbixPvq",
-	"zzL7U57OZe2sLTV1IB9tH1rpGBw3bFp+G7HIsqkPc4KYU9HUf8zJFRuqOOR2g8UqerElM+ZKB6bA1ha1",
-	"ExKMoSoG1dIKpYbd+V4MmLhRg7hGnvaYH0l+YAYxdzKGu4NqerQof6iwlLVCIbZdRNGC2CFIwR2KUX4m",
-	"1mSa1XbDRjSvrMA5Pev5KxkMI43Mzkjot0o2FNuQ8c9JUR0sIZHesLm0ttlq1DVGLZmB6ofuUO8qOVeb",
-	"qVmia2xqSqgo2TMlNIRRkKUEByoFy3rDibFWKtisMYou9RZMEYxNoVsgjslD7xJkiK3VD2JwFzuVkc1b",
-	"3vY7z+/UpmXeooX6YNrzAqBYjN/GfAsPGpctfS/D+p8tZepKvlSkRu1yauQN/cqyTCGJyTmDPAALwAHN",
-	"Y8HWwAcxSIRYGoOlkoS9R3nqipircZbbk861XGPPVl5PIeBQRBC3+OzKNoMF61CoksVV+jewCmHEEYgN",
-	"KWkamoV1DNk3uIfLFh7QRQXyq19M0x2T6+dpr2zZvVyNCtvAQR6g7fTi50r2kV1MI7IgQlTsw+wF1YTY",
-	"WFlKHiANYriAcX6KAdE1N4xHkapCmhX2lVJ55yLkNRewyO5iFOZ/cZrJdFG1Rib2JhkqiBFggXWxVaZr",
-	"bMBJikLjlwViSLOX6tLlWsWi1fKckpht+85F7rJpwro/iGmkOOpnwp6cC2XA9xk5x7NyYhVtVr2SaItK",
-	"e6+b7esCpbJMVxWroVuoEZ7pXclg2KUwwcVhUTkzm0lXRatteBOc5JVaxN6fuvQG7ORR/UP7gcrwUjsB",
-	"O7mD8lH7O4ROs9bqc6Nmv4Nct4xEW7qdyam89cnnjuGcZqaAtTQCR0Sv2oC26cIHQ6AvLy6HH3QfaGOR",
-	"CdKmInQ5iRHjE5CmImoJhXDyiCF/IPReJShSz+jlMdqR703RW+iS7/OhfytNExe8LOYdIGnPGvk7BsPw",
-	"TSyyWmr2cpwDUUIbeFqc+xsbxppaWEJcytW90H1eiGN8UaDqGngtBqhhcVva9RJfP+ICifeaAmLgmgBm",
-	"xNT4mDs4nF0F+8w5VLNdI8RC4dpZ2oUkO+gT3iLXWfdw96ISf3N8fpMq7nVxpJIZlWUg2q2wz3lbZxzt",
-	"LgPRQFNQTFBg6l+2wItOGQdyTtJmDH2WHOTt8lTOc1Dfrq/rV7KBKo4cnk94T5KxipltkvGgsHIIebjL",
-	"y4a9CMudYe73x82RzVIZqjIHXbngHGvtrZ3WVdWGXSuLY46SR5rIsR6EVJEDHFC+dkhaQRg7zWbWimPG",
-	"8htdiahmkH/Euk6NC1PeZoLlbXpZa0iyH59ZjwPVER/XSxz2OMtqLydusn5mV1E5Cy06ij0PzBXyeMQI",
-	"cODMHHqzBRmdgUO4+QzNAlXb3E8ZadODV7rVqmuvUSdGYQzMIDs8Rl6PVhTYakvV6w9gWDTCszbY7CZe",
-	"FpM+WTtrp2yKTdjRvCZwTiI985YeAmcVKG2qkmmOMRGtdbzfSRTI7Cz+PpxVBAEzhZh1P17ic0SjQJzm",
-	"MmBopgsst5HSjejxSXS4Vu2fYcjZ+Jipiz9U+V8Lc4BRd4n0/5bt8hLpA2LR6gIGLSturBse9CnguPMD",
-	"uYdLNqm8YrEdyE9wyd7pZn3s6I1ZNCd7fJ2mANPzeUcMp7xntOIuMeMHHJ1xcgZx9ALikC7TVmmu8CMG",
-	"qC1qX3wWCDJYjCjBMOAokeH0rW8Dbb93vEwRMlKT9pkpWr587rX8BSRqyFr8vPFRnvYAdWeqr29v97mb",
-	"pgDFGXWCYMubw40PqU10fcRQlG6QWLWL41vjhA6JQvVjdqHNITybZGlMQFtmNPn9HSWMXasug5Jv3xDv",
-	"BDAOaf52ptWmqy9Z3TbF03zjaw4hX89uMsTTsd4lbEX3PQBa6TKCWkhJ6R9W0pGfB6UWTbtdXNRRndiz",
-	"aKtuZveCzRGU1t+dysepyEwlmW5X34VnuLSojWvrHzQrTnRGzvTPAgTnn8HDB+US9Cpfz9g9Ss9IqrZ2",
-	"lhJxSLSA8w5UoGEUi1IcDHBaDV59O/zOu10uq0LqZDa2KjqPZGNHYHQJoAIuqGkNde666LyBmFrT6Krg",
-	"zlGwrUOwttZklidLGBvob27Esk0NzlV5EPIyju9AeF90deOQNeO4X26Ql0bL3Xmy3VNPda2BvM51IZhK",
-	"giZ3Qz8f/rDNfUzCe/f7Ndl8vGAb8oJtvPs68tDak7lkW09KymxabXc9P4sGP8bkYeC7t6kc0h6uY0j1",
-	"1Se35t965tkZquLlCeNta65K3yJyFH5tocxGMzqvIStakrrKugUQczRFkHYB51eZF7NoXUkR5ebGqRb5",
-	"cFh2S/J3AccphWy+HlG8klhtLUJnIRdl1zst3o2yti0gO6vttSMG/JoiClmAcJCY1MhuEM9JAitFMZpg",
-	"66Hw2A7cJcDn1QAJhn3vAcZxcI/JQ2e+xff5o7krrKZS2bfrSLFSiLA8C3+N7MVjaf8t8vQWjWHCGJlQ",
-	"WGZwM6oPeYMbcn390S1SJO/yK42HMDmAzPzrmQrgl5JphhiH1Bhr25EodTXA5NXFS0Pkpe/NIYj0I7if",
-	"SVgkd7Vv56nrcDbQ9mpnN3lEUdr2hr48w6vok5PdKAcc4vBGXNC40BbSuxUk0dd7VpWOZNzbQ1qKHWRX",
-	"V5ubgDjuAkAg2pwmEDARqq5adWsg4C+1hlt9Urf+4xmC4+UOX9Nh+JW36J4N2FqfqzRamB5pLPQKHd8+",
-	"/APxOcnUm/X3+kZA5sLmYGaxN0BkztBacUM1enHmlDC/oRnmeAT1Azk5ezmVHLj3a4o6xHfsz/2UsfmL",
-	"lRVYqC5/51FUdZgwDnjWSoCfdJ/jqO8QZpRCzONlIOseQjNiyaILqkEAZsTsyK++G8ulOMExwgIUZDrV",
-	"/8qwKYN4/RFRxoKEVbD/99K2wlkcq/OqItQaD3JenVo6goGoo4BkSxqDneD4EN6pLeKkzcPSgYpjLf/+",
-	"iGhjzlJOOlXcEf7CT6r9UDi7VmmoTZm37Vq1s9pEo7REpT5DdSfJ1/Aso8jkdFqpx9D4npzzP/s+d/uu",
-	"jxN/Fxy7+3J+9/llBPK+kG+kXUlh8ngPZUSJQ+IrTRY/isore6UNc3pJvZHW6SoD/3uJ2v+qIOy/ki9f",
-	"zvmf//odnP15K/5zcfZ9cPs//v3Ll/OVn/7jf/7HX/eXkmt0nh6C6KkQnEMhH7shMBLW9gnLLBFrV2GD",
-	"BjwerHC6fOk5eSWr0qRNwx+R1xF5hwzeVXtIEK7+eLk9TD7tdGqjkHMTcjatUmZY+dyVC+BTpdmWky4x",
-	"pJwOvV3V+ubfxo1aL/y3mpWrArzOuhJtmZjtb+F6H8/msBrCczNFMYe0+fsMYkhRGDAIaDgPOKSJvc6X",
-	"+NX0OK/pTzS80rNK2m/MRV8RDuMsguISKtAJ9pnFnSoJwOhEVRhu2lA1KwzCjANsi5fZRfzrUDi90/zQ",
-	"acbmkHYwM9VkUCd7ZV7b1VKadoesiUaW2508g9oKDWmyNXRYdf0YfT7miqFu8XX3yJKsLAbYfK/Vde8l",
-	"oGgu37jqgdUNC4jp1fhNMJv3oxepwTpUHOpeLrAU5k10uUWzmBC/KrwfLip0Q3wGqa10cjeu535+eWMZ",
-	"oCiQt823/t6JwCR1tk8NFdRX9pbu+AzzKx/nPUg/aqdZDNmkS8R9Fq2GFXKzmNyBuFs30JPD5lsvPcLt",
-	"QXNTBV+1VDcw/2+1ra0qXFWgHiqwHgUnepo8ih+dCiPm23LyP2k2Z3cHFde/eWVi38twVPybQfGHjmwx",
-	"1njuqoMlt7XTUI6TrPNhRDG/k8xGJNmAcZw47lid3KeOOxZv2B2cErqWHw1MOaStHYerNusUbRkSrPzo",
-	"7kWFxam/y7uZHjAXFwddqnW+xOdYqmR8CbwbNWlSoYMuGfgmbIv6HkVhfwbTi+Cfrfx8Fni3K5l2+DLm",
-	"BHB6TV4MsQgRjqy8GLGcJH7QLUdW7EIXFbg2Suis1uFQLUcOXOPAzwLdhuDAQ2HayHiHZLw6o4L9iipv",
-	"MFzuqNYUDqu4UG9+gOkzuhJkdGetaM0J4c5tL087KcNn+RpdIeYLgKMXMhdTR5jwK8+K9vptewve6xZO",
-	"kTuas5fbjuAUZDHX4ZmeX7D2maAhnd7DxLhv95VqviNBEJ6jO6SzUJlvh/vmAdpyah8BYPdU0mMWnuPJ",
-	"wrPCLw84Uc5wPFlQantI1zNIzPNGVa10ydqQs+9J+bzUZjqGcxje/6q5xRvVXFU/dGL9BZ9p06pLcZCI",
-	"ZKokDmISgjgFlG+9an0NAgbV+3mHimyCWzABKJ5ocX2Tc0ObPlG2uiGf9RA/iBE20K1bd6/GlFP8BmIU",
-	"5SnIdhqS+rmy724GdloPFDZEr4QhFuGN8OvD9dX1+1+2i2Af5DJHDDsiDBMR+jIlfJ7mvD0cSAR567Tw",
-	"DgJxodW9Qwm1yFf/axoBDrsxZLxfHb4qgT2K6PBxq5lwfIBSLnrbb0F4n6UthVzyROYd9Sr+rTuff59i",
-	"qyMZbIsMjNcJabYrMhjEg3uKFLBDdaWnOBorDBwxwbvoX3nJkid3Rezt8rPssj1u4bdUQRk1uxHDe2h2",
-	"I7Ka5N2Io4ekdh0bjm7BmdNEz1EnGqlx3zrR5JGpVN199KO3y+u80xEQtHkgVtnBqG2NtOOobY2ovw3U",
-	"LwSjCpYZMf6AdLdnjvHDa4IGZB81wVFBKxW0nIBa3sXlx6hHfqdqHQyb9gLEM0IRnyfVyPnkPIEzEifB",
-	"nUTh88XleZjRBXz57beX358ByM7YHLw05qQRAZNBnuJmOxXb5Q2tOUgY2tLNVKDdETdcwKO6l3xSPUM5",
-	"3ngTtGexZs0ItUI8w6WGOjaCcULw3b8JcKbI3qQ2SpmGlJk86n/0uB4pCaf7TdY+IgpGvnvA1xWHjjyj",
-	"EjQqQc/mXmYnxPgsdauNaWpMvTMyge3qgZVbIBAjwGBrKh5RPzh+o9u58AsH750pDs2vR51t/fVOufMi",
-	"x1ZjWbJRfWV/Mb3ca893omcaC84fF93pFOwUhpy0pGBfoag70PKY5A7g/ZPQMNkGACN936he7vqN6l6E",
-	"5qujSmkhkTyByR2kbI5SVyyX+/vKJ48yJXlHqUpZFPqd6jEU+rvd/+jVDZFhcv0SL7ruxy5zD1leu/es",
-	"4130YYHKkumaj3JlDGM9cRbonJ0DDco4oObCEIwDPtA0Oy6LIIkzBZSjEKVAqX1u9ClB7EadH7H07/2g",
-	"q6HvTzitT8LV6WT7xnxfvvx1x2WQanh0GumP1kfHKaGztnod6vtnlX3reC2MsTjE3hQSnSTneolDK7OT",
-	"bSvtTsiYVW+UC8eWk6SzitIK9CtON4QXiEPP9/4gCHu+F0OwEH8Km8bkaUuU48xQGiqcZ/h+MGXCouzY",
-	"9IFGTjxxWGpFprJI8t6saa64nvOg2ofvLRBDOodK5WRSihZAHo2qb2jMW9h4sdcvtc8rSw3WfUsWjZVW",
-	"yaK+/8og3T+5r1lWFS8dXn1eyX2+SuWDTpemAiRyLU+3Y93UUeSuIXKlHLASnvgqBn67vIqeu8+rWuiS",
-	"oRmGUdfh34gen0SHa9V+D7n1NhR9w4ickWYHp1kYBbpjm1vgv2XLD6qhesZ3QgqzgkNbsoVGrjddbb27",
-	"vKLvdaTofDJVPzelaMid4h0pGv7TnKLhyDW7exTe28WL/HrSYmW8KzmRuxJlKFsxWX4+DPa6Ty3p6WCw",
-	"8jnpAw6KwOGoALYKbnydum8VWJkqRWgnV+H0usdECpx2r5dtMkx4sJ0Jh1WLBvTMHb8CUnVgtgU3SwCw",
-	"Q6SMKZUU25s2OFmnV4SoUxGWO8/3pj2I54hu3vfq2R76pruqO6o57Y7yY6NtCkEUJIDea+FnVs0Y5J8h",
-	"iD7IdtuKXBlM80rOp1kcLwOxNyN6JOcdn87zm4R+2ts3o/a2KSJDEL34oNHRGYVDiFI+edT/uFmm8Kke",
-	"8tHyFFL1OcB4j8punKSJRuoGCvt1erg9mHiTIUidzyUDQ9FhUmoCvladaRf+GBmxZ2kXgbASDjZ55F/z",
-	"xE/Gl0Kqw3MMCTPPKMG1H6ludQ/u/kJIwtHgj+wF3yMJoKQwJZS3lYUQ34d0iewFg+olAWW751Yd8nh1",
-	"RoGBCM9eVMqVtvlYX3l9UN9Fk1QtBxUT24vrPw2OfJJ1VQ2o7IaqDOJII6o2fzoUG9GhfNF7kIpNp+Vz",
-	"gCrLVpLUHIU2U4slzUc8sJeeB6BOFZ7JNkf6NQd8v2S5qTd4AL/rkTlS5cHWWbD86Se4fHI6738gPv8J",
-	"Lk+cG+cwGeIlot6iyRmWI2r+1s8Ul9+mIn7nbUwCBEMdrrwaS99OFRIZNFHcDidBnGmp0Jp2S2S+TU8Z",
-	"KWRUWZ6vynKkwWFriVC+TBGeTR4zBmm77SJoTfn4uzmBGs2ZE7jHFB5nWBpHCSSZJT2aOgFLGecqueiG",
-	"t+Nt535IJcOt6VXU5zHByhg0fPRBw1k6oyBqCRvWDY7iBqJ8YxGEFAJOaD3vVns+rU6TxfcwfAic0+5V",
-	"G+8+yTGFaQxCWUc6EGfici+z0mPU1YagSU1A9ngbBgEN523RYfK7U20MDL/y4A5w2X4HFKfWFoSAwxmh",
-	"xidN8kGeSsVjszR0lqfmZ5kOKFCBmUaNSuX2aWuBcBhnEQxSSqYohhblq/EeX4d0OlS7kL6EH1XzJ9+b",
-	"UZIJ5c2wWfkpuFvWeFK9yT2svbjPHzP68kIBUvOL+8biuyKkS6gU/tJVmPheXlq+WOmK8+f8TqCOX/wp",
-	"MbD8k5PUmCGgGX9KaASpBkuxcRjqehMA3xtH0ZjHIXVgbdXGty5v2IzdK1i+e36+KaW1ZG2WeNleEdrp",
-	"8WKF+ZiErTxn8wooZFnM+wjrNrxv+WGOZvMYzeb95vK7tmZa/yr4LSyuNYnaMSRE04w1QHhKtvzQdY/v",
-	"XFsTvTTaSq5VNsWZUMtLROkF8W4GXwnItwF/44PeTnX3bTFiq456Kq6NawmIFpUSRzfkPVygEPaOW8g7",
-	"Opl7RxtKsPKmofIGq68Q3E5291283K+SVgGBA/HADEgqKq+5QuoXap/Su2ojnrbcbsye0K3/ozDLxStD",
-	"OITrdBTvELRKb+hdsXcs80IepBQyuDp9rpWT6TRGWHwjWP8jw2ABUAzuYtjjqV3uJV/nsV3GtNmidaO2",
-	"nW79Fro9PV5nVry3UqOU2C+QM4gR4waeUjYgGAYCeLLEUlDo9B2sqX4FUR+4Q7Mt8KHXdqSTsQmfMoma",
-	"m5Ko2pdGqsF34K7dXHOK0hRG1QAAh8fErpx4A0VIpzp0153XRjOYzmECKYj7dSsOwC2wot6vNGFAHDtk",
-	"mGuMc2s6gg5HLcuSBNCl6fHiHFLSUo/B9f7CkM7yXOFrnvYoaDG5k/NahiR7U6P2jxIo2W9Xci/drjiP",
-	"DMvnXJhwNNU8zYBehY3ctoHqGP1Wrxehn5Y11uJGAttco43Ci+iHDhIX8RBPvXD2m13xGZXswRnKsvkz",
-	"YL9F5pxt89/jY6Rr8ppdnJuRNZJAaUomK2P1eq5QfG4P9rWYzOgomi4nMVGczGqaSD35Z93q7fJNUVOo",
-	"01TJyw8dRrH+YgsalU7i6YlMtHkmT/LFz4TcZ2mfM588ppRwEpL4yfX4P+kOTl6ctGy8edgwgnHEamZZ",
-	"h3nSUKkKKhzRbCdolh+/C5rNIM9R6wPkQJfn3BKKbfP8CwIZjz4kMXM5cOZteB42RuB2TruV0uvBU5iP",
-	"7SxaJkRfXr13E81iPBQdDNHIxY8MU5yKs0xWBz7K4xG1rKil8EkH5k+q9uXkUZxBqzh+o5q/d5XEDhH7",
-	"jvd1fa/9hq17tIPHWydTk3gwpBZU+kLVj255U3ZkKHnKL7uea4WUi2+Plq5cZEQZn2oOGo7gFGH4Y34H",
-	"vb93XBsQWNuZ6J1tPexSwdmYAW/VoVg2PVx/ogmJJo/q/x31Ow8Al8w8P1/9wRhJVdw8kOffLthAUohR",
-	"NNHUGnAxRVtOJtnsYwrxVSSXsy1JP5iI3gKzaEMDBZp3FEYQcwRidlqvK+X23jvi1sqrs/UtnE+QOj9F",
-	"G0yrHCyf2ElbTKenQp64afYcaWk09UZT78hMvRXZqYZpz3h1I9ocOlkPG3ubg2WdK6YbMFu7tN0hocXk",
-	"kYPZk7IuYqgijVbdAuJ3jSLHyvjBrNcot0f0WMFNhj/D8xvegySJ/riftrixjCBCFIac0KVjqgEx7Pu8",
-	"jzfUE6uWN/pDvuXesj8w1ra18bFJ9zPgQeu77i4HT0fVpnzffgEe52eZR+n6UHRXUEgb8bGKwHZK9S/G",
-	"PlaH/VgPYKwH0Iwj/8ZWD2BBUDrhGcXXkC5awqZmkN+UrQZl5ylg7IFQcwoGzmOzvMoosjwgUoy8QmFi",
-	"e+x/vXZ5PyQo1J7hYJVRy5Z+uQG9KrXq02a/v328+mRhugrvWu3j3/I2gyJShhkXj2CDKQQ8o04vxiua",
-	"Q0PeVnfSIyVKFUuKIda6jnzyNzghRaovQJQgjBinpmuoBEYITBaXE5mqrSUDnfr+rkg5PeCp6W6BINsV",
-	"eZl8Dc8a1Jx8DV9/+TL58mViIugMZwxGAfyaIgpZAHhtTIT5d994foOdrJxadUk961+OEsuMjR8EpnVI",
-	"qb95JuR8NQkJnqJZhZ9EMKUwBLzUtxoc5p3qMyimJudZGhMQnTP0J3TFqxOWAfpMzYcWkQcsgDV5ZJIR",
-	"iRdlT5NH+b0e5eB2mty18FA5nbNerrqcaXHu5kHRGxkiOhjEMXkIKEzIStKICE6BTFWkBnbNIaEzOwQJ",
-	"M4/28uLi4sLvxt4uYu3YjjLOzEuYgpgZdtQ1Yz83Igk55GeMUwiSGv2YyML35hBEukSwxrez94ilhCHV",
-	"5rHPSRdDyLw8vfqK3q8u/mYIUKmt8efKW0QDWhvdGXrsv29t7J0yMt/79uLlboTutzu7hx6CucpoMih/",
-	"XIvPflxASlEEf8ntmxPguY14Ndi53JF9j+x7ZN8j+x6cfacULhB8yK8g3PnzrzT+pPo6vlyksRtDNqOE",
-	"jUExzziI1Qq63c6T1TJfRW6gSTi/RgmYwdfORprvkZnq4wKSZ2vQ8XmW3GGA4iEtupt80BM17R5QxOcu",
-	"A3Wm3JtDkWppkKESyOckMheVoySVH0CvXIKjCuSqAtlmxCiR9LJ+JsVLF/1KsrkJSFUFpHKqjoGffN1z",
-	"hqbrdfwjhbMVJS7/lGLblwd4l/abbsuKYfsJvPR6KY45zVUAVAWJXz2sKvxr0Ln1T0sB3Vlk7OUpuuuf",
-	"r0qtPPNtJZTE93Y/skLgkinXSHmtrA8xlP8cJLKu3RzeZrzVkDd0R3XTdjle6a1rLSh6azEVjHG1NSq9",
-	"IR/+77tTsQtG3nKIlf92GWh28f3ItY4oEOHp6f8PAA==",
+	"Gf9MSHL13nvyV1dJCUkCJFc5JTQB3HvtJV/PxM9nKPIEwDmHFHuvvf/3b57fAbB8tOZOGr/43tezGTnT",
+	"P/7BCD7/DB4+QMbADFa/nrF7lJ6RVJ31WUoQ5pB6rznNYB1A9b0asB9zDcbtLAWKRRiAKX9vQPPLl782",
+	"4el7hKIZwgGDdAFpwFltMIT5d9+UvcT0M0gVTuMI0lrj5OtZxiBtTPyfpmkZBxwG93DZhwP5XoYZmmEY",
+	"NaEtQOe29AQmd5CyOUqbUwjggyiC0RX+ADhFX3+DVNGud3l+eelJPgoXwdbPlsIIhBxGwR0MQcagkdNQ",
+	"mMYghCyQ0FwfDdp3/b08EQowA6FYrca4TumwynVybNUNCxwy4KBfEM/26JgSxq7RDCM8+wka+Ok9XLrw",
+	"/RI3E/C12uLS9xKEV35pygY0w4Bn1CJLMqbxupB0EGeJAGcCGJfAYzCeBkxtxBM9IC3+vPW7pa3sYDvS",
+	"6gHmDfNV+QpEWzuh93CBQoNWEcnfzUv2vQixNAbLAIPEzEJiwHjAIMQBSjsaOHLDFTiV6zMJWLWrnzRy",
+	"rfCweEYo4vOE9VOY2iHSG5E7kNQ2zprjC4TQ/OnMJEtK1XX5C0jUkDXpYlrxGkhdAtGvHoSGXw0I20N5",
+	"xEKygHR5hRUotNroqtUn53OSQMVHvdftStt/FS2rkwk+do4iiDniy8BtpCvd/Lo52gq0a+szUccPlBJq",
+	"0G0pDUlkpmeYd2k/6HwI46y5urtjBc5uaFVXrqWlVSLmG3gLeDg3wG6Rm4wFQ2k7TAULkwVlnvVHFHNo",
+	"OLIYJagKuooChgkPlOyvL2s9TXKVGYrRxW89eej2FtR7MSZY28AMwpBkmAeRtv87j1YPVJgPUwTjqCes",
+	"dE8NnVInCaVt5PneFEaQKhZgUkFSChnEIey5YGHtbQYBYaqtQiGdwwRSEK/RF+EwziIYxBAsoMnwVtgo",
+	"1m1HLFfTt3kM2xq3sCZ6goOjBMYI9+9qtB0aJGAWWA18uAMMBhmNa/DIKOp0JhQdTRw2l3Gf4T8zyPgP",
+	"CUDxbyBGkWUVihQCBkMKuVluiSFqi1S/GA4Iw688iBG+796TYmSBOPEkNfLflV3XF+oXi6gN4wCRDwyx",
+	"CG8GEknI1OwS6AWDdE4wDHAmDH3jaBsCKV/oykw9oHa9N0TGC8ThqxSZfChRRCEzywAUBSAMIWMBJ/cQ",
+	"29qUGmPjawIjlCXd+k45SnPWYhS/WKx9k78ySN+SyGDbUwiYySHb7ghZMSzW0Q4s1odpDz/B5VsQ3mdp",
+	"7tqvb2GKKONBonTOAOEIfjVrW1NCHwCNYBRIrDU3QixYQIqmyOxALnzYhZRt9/WYFtdcSX3alTlMIPmZ",
+	"hBZaATECZrwt9ZvGcCklnIQk7kZJNXylRzFu2zILhdxJ8S42Z5DIHzG8QUnhNbBZ2gRD7a1fBYPBuWXm",
+	"i06W/tYN+BXwi9W2G+BPtxWrawCbrHKaH1OIr6J3FErODWJmVEHbGSP8miIKWYCwmfwSyWxyB6jVdSUn",
+	"CNysxhW2WelqnK62RhNSf6oQi9utUN7jLWDQgIIIMw5wuGIa9Rv6So/RMryrt/q269KwXO+tsXNtuwZ2",
+	"DeOotEttlFXvJL37cxJHFolK4Qx+TbtxQbfzawO23H6WP6DQckcca261lv0oxV7/jibhqUdpLkiv3a9B",
+	"vg2xC1wyOJxZ2Fe2WAGHIX8g9N7JOSknLqap9TXuJLuLUSisK9ZyJz/P8H0N6q2EJoZkcxjJUd/JvoYD",
+	"lcr5XS7uTPb+ouUzJxzE0kpWikEAGUeJtkG7NHO5JCs0Vpbe5NwLwAF107J9LwSYYBSCOCj0jYbFXagK",
+	"pYT7i2msmTCaghDg4A+CsFnpEl8CmsVmaWAVEzhL5KAwCvRdp1nqbHgXrwew3tVykiIz3TwQGkcBhSAS",
+	"gQgOEQv5So17a4zXAK4ZPdj8HcGKDTcRAzHbXYr5d4TNly8FCA3fFiDOxO4b6o4YzLbmzxodVjUQsY0a",
+	"NzWQaZjvl/VgAFUwGe+epiCLuRmBW2JS2kEjkN6JReYbLxdSzloO0wZMBttd/85gkidjgJC40KEogoMM",
+	"lvtANx6oDODYeKgMR4Pt0KSEfAYc/owSpAPJ3FREdZPU1AvXuUoSKMfpMgBTDmmQMAe5ZL9uErriZxhL",
+	"ZYV9AjOELTbtZkKVwjCjypyGKZ9bltyEtdW/6Qb2Dj9p8zw29Ss9dYd+ldsyOSnX2ldjoD1v7EZMYVf6",
+	"mCU0gGV3CeJrORmZha0Wzn132F4vcVh222PMYHX55YWbI7+p3YWY5AlAmOWgbkrD/C6JwijDEcDcoLtV",
+	"msfgz2UQExC1NzvG66cMC00u4HP5P0w4miJl25k22eqy/cZm6YtjLhysBnpRnshWU70NGeq+207/VjGd",
+	"jaCE4+/XNAIctgVbW727kIOZQ4SEaKXvNqwruc6SBNClO12YLcim/zYmDzAKNHFuA60gDukyzbl+EUZ3",
+	"nsAZiZPzxeU5gOyMzcFL4511u60jvy5yzFuTl19zwGFP3lnnm11ctjJDxwqGCSZpCQx30PuuOUVpCqM6",
+	"XHYco7OXQGdzBFA5VBkNVCzQeJw1wdpPlJlU5yOON68Gjrft/VfdTjFuewizPXbZrFesUN9gulEbejVf",
+	"veim5iXeKCFRH5/QVbBPYwJ4CWJ99W0k4Js5otEnQPny2hK1n3xd/y51ANrcZlyr8QeLJdDQBzRySfDk",
+	"3TpuwHzvRsff7Jp3+yrYz+rnaTNUTRRm3l2NMm3PP1xMXBEWYLmg6X1PrO4yXAONFVI63SHL2IVe98dy",
+	"W4azEb8r63WKIG1B6EY0cQ/hdGtScZlwQYhYF7HC6k2ptFbfQkDVeuQOJNKon4qx5pynYguVXv8ng0r7",
+	"RNh77f1T/pW7wht3nhoSKRIPPMQ4aSr4NArhm/XWYeq/wYqepN03JRLIiMfimzJiXijqO1NhQi/efLry",
+	"fK/QL71F/iyHpBCDFHmvvVfnl+cXiufNJagn5w8wjs/uMXnAE3XjO9EBmq8fvZnyeorjlqbVVeS9Fj/+",
+	"A8ax7OKJU1a2hhzu5cXFir4F0jTWhtnkDx1Oo5CxC1WNYe4SGuLGiyKtpXtih99cfJPfwVU/CEQHMyYQ",
+	"UMMIRAnCiPE87lQ0McEgJTEKq6HtnaD4JHtsCpCVq115Vxf0fptRHwVGL7/99vJ7B76qG952maLVdRka",
+	"D3tE7eFWf/dsR8iyNCXUDY+vddtBT090AyFve6Qs4yiDSkRdd5inDsvYRCOiJIZ181b8ci4B7/n5nzlj",
+	"Nhi6DWdZDJ3eSesjCdLVd5g2X+I+MetCYVZQ44qTxeVEDjOJSXg/ecyk3HxqQ7I3ovnPJLyXslc/Fodc",
+	"euN+1wJB8ONSHqhBvSqQhZ3pVzBtnYN/uh0UvQUAnF6S64bujGI4GaLvd2wTvdrVRN/sYqKKMiUxq6kQ",
+	"/X775Nd+z9Wa32+fbjckl79LwZMZaIAdHA3I25A86Hev6F/f3dNIoCOBbpFA2+QZy1gKceQu0q5VhxOT",
+	"ahoMTnRTth1J55nLtoMihiHE25B0sE0hN9LrSK89RF3hm5s8lv++ip4mqaAfgV2EGchcfH1TtHei8Orw",
+	"rXS+NRJeJxvPlqk1yhRQ3cLjqq2fL8V+e/FyA4jfaRwyhTHmIY65H+hD8PbN++D65s3Nr9ee730I3n38",
+	"5Zcf3t1cffwl+PHN1c8/vDcGPdgDIhkHPNssENIGk/1wsRbXvuZnbZcHdc72plzxi2vV58UnnY+phbn9",
+	"zcrbMj4PEshB/vrSqr1nfP4hbzcoeedZFhKAwQwm4h5ch14H2vW3kuUxxzxCZ+dqQ+cpJVMk4/MrP6q0",
+	"OyyIEeOmL8ECwQfjhwjGkK+Mli8zgmJ1C7D6PaSEsTw9VkAhg7w7SZaDBmkAT0ZRpyPUZeSMzwlFfyp2",
+	"CXEkA1ScXquQCAbhHMQxxDMo8GdOIttxueaYWnM5DhudURH0KLqtvUbEWAZp52LUNUqS8kC+wFh7Ogpn",
+	"hd7S62RyugwSEm0yvR5lI5hRuCBh/y2o96TuPVYfU6qTsqJ3YwLzQm1n0AIcG6K1nIoDKfW8KtuBdCu1",
+	"bBlb+qLkTN6tRczEZIbwZAZ5GbFu1plnEIs/4c+iw42+2x5GsxX40LXxIt/xHtTc8pW0RdEVL1FFQJhj",
+	"qE+1sb8y+gEqxpeDTVTLHG2b7+X3g81XfUS0bbu2SXHr6X0JjBCYhARP0axN7XsnWwiI1hjZAOienGep",
+	"eGVwztCf0DUZphvSHuXZfhAn0uWjuGw/z4g8YAHTyaOKQRFJMZ4mj/Jjh3f+nYJWcdLdvopyCmePpOpy",
+	"hlWfBvsyTqMX38sb4ptDpjhKIMm4YIDV3sU705cXFxcXvkvMcDvJ9btcICGH/IxxCkFSQ0wTvvneHII8",
+	"m6A+s7P3iKWEFc+Ne8CpGOJGfunTV/R+dfE3QxBFbY3VxDoGpDBrdGrsv29t7J1yiP7OmA28Psflp90B",
+	"z5s8CseA/NGB/X3UD6pF+9NihfWRcpiMXHXkqiNXHblqg6uKlxUIPuSPim1s81caf1ItW7nlCscQgzrx",
+	"SYu/xzwqZ55xEKs5sWkMiHPqdAni1ygBM/ja2drxPTJTfQYMen22lhGfZ8kdBihe3zS6yYc4aRvpAUV8",
+	"7jJQxSw3jzSHaDbngwylvKI18i4Sg1OSyg+gFk5+KEqLZXqAZRay+paa79s6EL6bgUn+MQGpClMop+qm",
+	"JNVzhqbrdfwjhbMVtSv/lGLblwd4l/abbsuqXPsJvPR6qXo5xlYAVAWJXz2sKvxr0Ln1T0tl3Jl/+XJX",
+	"oVKjEnwKSnDGM504krWpBh9kO5l/xFH1LYoCDRzDaRE0U0oSrzNwbMDXa9ZMMSq14hayr7QmM1u5E9OL",
+	"sKei2fc12HEq6JIKXigysF0Bq+t0SCfJubyZPK/dr8tryslCZD3TJUiNJFftIxf0W97Difp45UK5R1zl",
+	"YOQh9+cQc6zauWPnq9PEziLoTYVAuV97vrTxdZlMialEU5NH8ddV9JG+iRFgrSZgNT+Vi91XG3kIs2yB",
+	"QI2NG3loq+nYSIu0sfvDOYtUDrlmjpl6wdRCQ5Y1NjwlMzzfu8ckvPd8TxVD8r07gM3vixupZ444nN1/",
+	"rLJYAcYXORw7tJpv27Cf5Wj/NJkjSAEN58s2zL9OQQj/q2jpjvxDYD3LZjPIRK1aguNlq7FsG0IVi1vL",
+	"6QC+6gSn6/TeseLVkdG1mVBxCOoN5yiOKMRlkeCewxvSsDVnWSut14pAdUyl1VoUYGW3a4ygTuEZPyM6",
+	"zqArwQHZJhpHhefSPD3z5FEmpOpwPatszngmaYMNxX3XS3VrnE1vwnm6Hgn91uasvk35X6fX+vIjQtTo",
+	"sb7zfG9qfBrQnm7WMo3Kxg038CRfeLvSBQ25yU1SpU8ZkUouOa+bg5sretyeyLNHCYUXBYuZo7TFHO/k",
+	"S5NHCmPh1u7BoUQ6v8+q1zNlViv7K2CxsS48sr2R7Y1sb5dsT/+2Pgt8g6Mf8hFGdrghOzSsfWStI2sd",
+	"WeuBslZVZKP19vRGNvlMyHCmrSMN6pIoRmoCcaxWw1GIUlB/g7k94t71Te1wNNHvCtZGMqMT7JCdYDea",
+	"mm8diuI48AaUQMZBkgacBHDRkThaVQ1Z3uSdDkKVMgUfbx7oqCR8dwzZVNyCmdjSsExia2U5ujK75PM6",
+	"FcHYq6g9VoKWF4qlkOvOj/WdmbZfTXSCksmrFEVtZKxv8V99unrPhn1KLFQNmK7WdkpXS23AKADcMfa+",
+	"kl27gdAJjFCWVMkxz7udyNp9Rk18oQr6ua9hhST0pOXKVob0yx12J9V2ey8wGK6Z4jee/CIDRARTCkPA",
+	"S4ZXxx3RrsSaQZKcCYQJUhQFIYWRAVsUdgcMhhRyW33FjWow+pbKiavaUm0h1SGbS/AtlRNXhlzd/D7S",
+	"L/aqDXlIQVDbpYluBjsBUWTPngKiSBDKnlKm+A5ksxbSM7SbJKGOiDZmKtkeet8h3ILf4uugCH5afH5P",
+	"BPGsEFSnBrSiqPoumv5ISaJnGY4ht6il7Vi4htLapYHuXnEothhkWPCCgEImn+uVu8LkjBV1eVgWhvWV",
+	"WvZmG/j2ABRlB6SURzmhlYLddgSttrohgpv+oBFhXRRtd9Cbi7UPjykOq6iXMn8mHsenzdFLcYi18evD",
+	"9dX1+1+2i2DNqvkjhh0Rhimua0cq9X2UqqNU3Y1UrSR5btH08jaD42NPsxtSwKDhlr7zkr4dvZ8OERNz",
+	"5POrOLllTHxeRv+Tv1taSwFjD4S2cP9wDvAMfsrb7YvMYjITKUN0WnlzVAyGD0F1Q+1oWWs9erieEbJv",
+	"YLJ9hgzynBhG223UrDtxbQP7rYZsoyE3opsd3R7mBCSoNd5PAPXjA4Z02Pt/XUDE5GdvV4FVZY9gJk68",
+	"r/4ssz/l6VzWztpSUwfy0fahlY7BccOm5bcRiyyb+jAniDkVTf3HnFyxoYpDbjdYrKIXWzJjrnRgCmxt",
+	"UTshwRiqYlAtrVBq2J3vxYCJGzWIa+Rpj/mR5AdmEHMnY7g7qKZHi/KHCktZKxRi20UULYgdghTcoRjl",
+	"Z2JNplltN2xE88oKnNOznr+SwTDSyOyMhH6rZEOxDRn/nBTVwRIS6Q2bS2ubrUZdY9SSGah+6A71rpJz",
+	"tZmaJbrGpqaEipI9U0JDGAVZSnCgUrCsN5wYa6WCzRqj6FJvwRTB2BS6BeKYPPQuQYbYWv0gBnexUxnZ",
+	"vOVtv/P8Tm1a5i1aqA+mPS8AisX4bcy38KBx2dL3Mqz/2VKmruRLRWrULqdG3tCvLMsUkpicM8gDsAAc",
+	"0DwWbA18EINEiKUxWCpJ2HuUp66IuRpnuT3pXMs19mzl9RQCDkUEcYvPrmwzWLAOhSpZXKV/k5Zm5Ez/",
+	"KMY7/wwePkDGwAxWv56xe5SekVTRyZks7Qap0piefA9hxBGIDXltGurJdhciFxDcw2ULN+qiR/nVL9ba",
+	"HR3s5wm4bHnGXM0b28BBHiru9PboSvaRXUwjsiBCVOzD7I/VLKGxspQ8QBrEcAHjHJ8Coqt/bO88U1UX",
+	"tMKNUyqvkIT6IaZJs7sYhflfnGYy+1WtkYlbS/kAYgRYYN1xVYYYG3CSotD4ZYEY0tyyunS5VrFotTyn",
+	"nGzbvkKSu2xa5O7vexoZm/pZ5CfnERrwuUnOwK2CRQXPVW9Y2oLs3utm+7oPqizTVWNsqEpqhGd69TMY",
+	"dilMcPG/VM7MZqFW0WobzhEnoacWsfeXO70BO3lU/9BurTJa1k7ATt6tfNT+/q3TLB373KjZ7yDXLSPR",
+	"li6bcipvfcG6YzinmSn+Lo3AEdGr9gfYdOGDIdCXF5fDD7oPtLHIBGmYEbqcxIjxCUhTEYSFQjh5xJA/",
+	"EHqv8i2prADyGO3I96boLXTJ9/nQv5WmiQteFvMOkINojXQkg2H4JhZZLdN8Oc6BKKENPC3O/Y0NY00t",
+	"LBE75epe6D4vxDG+KFB1DbwWA9SwuC2LfImvH3GBxHvNaDFwiQMzYmp8zB0czq6CfaZQqtmuEWKh8A8t",
+	"7UKSHfQJb5HrrHu4e1GJvzk+v0kV97o4UsmMyqoW7VbY57ytM452V7VooCkoJigw9S9b4EWnjAM5J2kz",
+	"hj5LDvJ2eSrnOahv19flONlABVQOzye8J8lYxcw2yXhQWDmEPNzlZcNehOXOMPf74+bIZqkMVdWGrtR2",
+	"jqUD185Sq0rdrpWUMkfJI81LWY+pqsgBDihfO8KuIIydJmdrxTFjNZGuvFozyD9iXXbHhSlvM1/0Nr2s",
+	"NSTZj8+sx4Hq2JPrJQ57nGW1lxM3WT9RrSgEhhYdtasH5gp5eGUEOHBmDr3ZgozOwCHcfIZmva1t7qcM",
+	"1+nBK91K77WX3BOjyBAYdniMvB58KbDVlnnYH8CwaASKbbDZTbwsJn2ydtZOySGbsKN5ieOcRHqmYT0E",
+	"zipQ2lT00xxjIlrr8MWTqPfZWct+OKsIAmYKMet+i8XniEaBOM1lwNBM14tuI6Ub0eOT6HCt2j/DkLPx",
+	"bVYXf6jyvxbmAKPuiu//LdvlFd8HxKLVBQxaJd1YBj3oU49y5wdyD5dsUnmUYzuQn+CSvdPN+tjRG7No",
+	"Tvb42E4BpudrlRhOec9oxV1ixg84OuPkDOLoBcQhXaat0lzhRwxQ2yME8VkgyGAxogTDgKNExuS3PnW0",
+	"/d7x0EbISE3aZ6aQ+/L12vIXkKgha0H4xjeG2gPUnXi/vr3dp6KaAhRn1AmCLU8oNz6kNtH1EUNRiUJi",
+	"1S6Ob40TOiQK1W/zhTaH8GySpTEBbYne5Pd3lDB2rboMSr59Q7wTwDik+QOcVpuuvmR12xRP842vOYR8",
+	"DLzJEE/HepewFd33AGilywhqISWlf1hJR34elFo07XZxUUd1Ys+irbqZ3Qs2R1Baf3eqhqciM5Vkul19",
+	"5p7h0qI2rq1/0OxQr+J2oAINo1iU4mCA02rw6tvhd97tclkVUiezsVXReSQbOwKjSwAVcEFNa6hz10Xn",
+	"DcTUmkbXwI95t6/6H4C1tSazPFnC2EB/cyOWbWpwrsqDkJdxfAfC+6KrG4esGcf9Up28NFruzpPtnnqq",
+	"aw3kda4LwVTyTbkb+vnwh23uYxLeu9+vyebjBduQF2zj3deRh9aezCXbelJSJgdru+v5WTT4MSYPA9+9",
+	"TeWQ9nAdQ+ayPqlC/9YzWc9QBTxPGG9bU2/6FpGj8GsLVUOa0XkNWdGSo1aWYYCYoymCtAs4v8o0n0Xr",
+	"SrIqNzdOtWaJw7JbctkLOE4pZPP1iOKVxGprTT0LuSi73mnxbpS1bQHZWTywHTHg1xRRyAKEg8SkRnaD",
+	"eE4SWKnx0QRbD4XHduAuAT6vBsiX7HsPMI6De0weOtNHvs8fzV1hNZVKJl5HipW6iuVZ+GskY74YkzFv",
+	"j6e3aAwTxsiEwjINnFF9yBvckOvrj26RInmXX2k8hMkBZCJjz1TPv5RMM8Q4pMZY2468r6sBJq8uXhoi",
+	"L31vDkGkH8H9TMIiV619O09dh7OBtlc7u8kjitK2N/TlGV5Fn5zsRjngEIc34oLGhbaQ3q0gib7es6p0",
+	"JOPeHtJS7CBZvNrcBMRxFwAC0eY0gYCJUHXVqlsDAX+pNdzqk7r1H88QHC93+JoOw6+8RfdswNb6XKXR",
+	"wvRIY6FX6Pj24R+Iz0mm3qy/1zcCMrU3BzOLvQEic5rXihuq0Yszp/z/Dc0wxyOoH8jJ2cup5MC9X1PU",
+	"Ib5jf+6njM1frKzAQnX5O4+iSMWEccCzVgL8pPscR7mKMKMUYh4vA1nGEZoRS9aQUA0CMCNmR3713Vgu",
+	"xQmOERagINOp/leGTQnR64+IMhYkrIL9v5e2Fc7iWJ1XFaHWeJDz6tTSEQxEHQUkW9IY7ATHh/BObREn",
+	"bR6WDlTcR9DhUXrTK4hoY85STjoVEBL+wk+q/VA4u1alq02Zt+1atbN4RqNSRqXcRHUnydfwLKPI5HRa",
+	"KS/R+J6c8z/7Pnf7ro8Tfxccu/tyfvf5ZQTyvpBvpF1JYfJ4D2VEiUPiK00WP4pCMnulDXN6Sb2R1ukq",
+	"A/97idr/qiDsv5IvX875n//6HZz9eSv+c3H2fXD7P/79y5fzlZ/+43/+x1/3l5JrdJ4eguipEJxDXSK7",
+	"ITAS1vYJyywRa1dhgwY8HqxwunzpOXklq9KkTcMfkdcReYcM3lV7SBCu/ni5PUw+7XRqo5BzE3I2rVJm",
+	"WPnclQvgU6XZlpMuMaScDr1d1frm38aNWi/8t5qVqwK8zroSbZmY7W/heh/P5rAawnMzRTGHtPn7DGJI",
+	"URgwCGg4Dzikib3Ol/jV9Div6U80vNKzStpvzDVsEQ7jLILiEirQCfaZxZ0qCcDoRFUYbtpQNSsMwowD",
+	"bIuX2UX861A4vdP80GnG5pB2MDPVZFAne2Ve29VSmnaHrIlGltudPIPaCg1psjV0WHX9GH0+5gKobvF1",
+	"98iSrCwG2Hyv1XXvJaBorgG56oHVDQuI6dX4TTCb96MXqcE6VBzqXi6wFOZNdLlFs5gQvyq8Hy4qdEN8",
+	"BqmtEnQ3rud+fnljGaAokLfNt/7eicAkdbZPDRXUV/aW7vgM8ysf5z1IP2qnWQzZpEvEfRathhVys5jc",
+	"gbhbN9CTw+ZbLz3C7UFzUwVftVQ3MP9vta2tKlxVoB4qsB4FJ3qaPIofnQoj5tty8j9pNmd3BxXXv3l5",
+	"Y9/LcFT8m0Hxh45sMRaK7qqDJbe101COk6zzYUQxv5PMRiTZgHGcOO5YndynjjsWb9gdnBK6lh8NTDmk",
+	"rR2HqzbrFG0ZEqz86O5FhcWpv8u7mR4wFxcHXap1vsTnWKpkfAm8GzVpUqGDLhn4JmyL+h5FYX8G04vg",
+	"n638fBZ4tyuZdvgy5gRwek1eDLEIEY6svBixnCR+0C1HVuxCFxW4NkrorNbhUC1HDlzjwM8C3YbgwENh",
+	"2sh4h2S8OqOC/YoqbzBc7qjWFA6ruFBvfoDpM7oSZHRnrWjNCeHObS9POynDZ/kaXSHmC4CjFzIXU0eY",
+	"8CvPivb6bXsL3usWTpE7mrOX247gFGQx1+GZnl+w9pmgIZ3ew8S4b/eVar4jQRCeozuks1CZb4f75gHa",
+	"cmofAWD3VNJjFp7jycKzwi8POFHOcDxZUGp7SNczSMzzRlWtdMnakLPvSfm81GY6hnMY3v+qucUb1VxV",
+	"P3Ri/QWfadOqS3GQiGSqJA5iEoI4BZRvvWp9DQIG1ft5h4psglswASieaHF9k3NDmz5Rtrohn/UQP4gR",
+	"NtCtW3evxpRT/AZiFOUpyHYakvq5su9uBnZaDxQ2RK+EIRbhjfDrw/XV9ftftotgH+QyRww7IgwTEfoy",
+	"JXye5rw9HEgEeeu08A4CcaHVvUMJtchX/2saAQ67MWS8Xx2+KoE9iujwcauZcHyAUi56229BeJ+lLYVc",
+	"8kTmHfUq/q07n3+fYqsjGWyLDIzXCWm2KzIYxIN7ihSwQ3WlpzgaKwwcMcG76F95yZInd0Xs7fKz7LI9",
+	"buG3VEEZNbsRw3todiOymuTdiKOHpHYdG45uwZnTRM9RJxqpcd860eSRqVTdffSjt8vrvNMRELR5IFbZ",
+	"wahtjbTjqG2NqL8N1C8EowqWGTH+gHS3Z47xw2uCBmQfNcFRQSsVtJyAWt7F5ceoR36nah0Mm/YCxDNC",
+	"EZ8n1cj55DyBMxInwZ1E4fPF5XmY0QV8+e23l9+fAcjO2By8NOakEQGTQZ7iZjsV2+UNrTlIGNrSzVSg",
+	"3RE3XMCjupd8Uj1DOd54E7RnsWbNCLVCPMOlhjo2gnFC8N2/CXCmyN6kNkqZhpSZPOp/9LgeKQmn+03W",
+	"PiIKRr57wNcVh448oxI0KkHP5l5mJ8T4LHWrjWlqTL0zMoHt6oGVWyAQI8BgayoeUT84fqPbufALB++d",
+	"KQ7Nr0edbf31TrnzIsdWY1myUX1lfzG93GvPd6JnGgvOHxfd6RTsFIactKRgX6GoO9DymOQO4P2T0DDZ",
+	"BgAjfd+oXu76jepehOaro0ppIZE8gckdpGyOUlcsl/v7yiePMiV5R6lKWRT6neoxFPq73f/o1Q2RYXL9",
+	"Ei+67scucw9ZXrv3rONd9GGBypLpmo9yZQxjPXEW6JydAw3KOKDmwhCMAz7QNDsuiyCJMwWUoxClQKl9",
+	"bvQpQexGnR+x9O/9oKuh7084rU/C1elk+8Z8X778dcdlkGp4dBrpj9ZHxymhs7Z6Her7Z5V963gtjLE4",
+	"xN4UEp0k53qJQyuzk20r7U7ImFVvlAvHlpOks4rSCvQrTjeEF4hDz/f+IAh7vhdDsBB/CpvG5GlLlOPM",
+	"UBoqnGf4fjBlwqLs2PSBRk48cVhqRaaySPLerGmuuJ7zoNqH7y0QQzqHSuVkUooWQB6Nqm9ozFvYeLHX",
+	"L7XPK0sN1n1LFo2VVsmivv/KIN0/ua9ZVhUvHV59Xsl9vkrlg06XpgIkci1PtxXX9lh8dfSW7VRuS2Fi",
+	"pV7xVQz8dnkVPXfHWbVaJkMzDKOuw78RPT6JDteq/R4S9G0oP4eRWyPNDk6zMAp0xzbfwn/Llh9UQ/UW",
+	"8IS0bgWHtowNjYRxumR7d41G3+vI8/lkKqFuyvOQe9Y78jz8pznPw5Grh/covLeLF/n1pMXKeOFyIhcu",
+	"ytq2YrL8fBjsdZ9a0tPBYOVz0gccFIHDUQFsZeD4OsXjKrAylZvQnrLCc3aPiRQ47a4z22SY8GA7Ew6r",
+	"Fg3o3jt+BaTqBW2LkJYAYIdIGVMqKbY3bXCyTq8IUadKLnee7017EM8RXd/v1T0+9HV5VXdUc9q97cdG",
+	"2xSCKEgAvdfCz6yaMcg/QxB9kO22Ff4ymOaVnE+zOF4GYm9G9EjOOz6d59cR/bS3b0btbVNEhiB68UGj",
+	"ozMKhxClfPKo/3GzTOFTPW6k5T2l6nOAQSOV3ThJE43UDRT26/RwezBBK0OQOp9LBoaiw6TUBHytOtMu",
+	"/DG8Ys/SLgJhJaZs8si/5tmjjM+NVIfnGFdmnlGCaz9S3eoe3P2FkISjwR/ZC75HEoVJYUoob6stIb4P",
+	"6RLZCwbV6wrKds+txOTx6owCAxGevajUPG3zsb7y+qC+iyapWg4qJrb3OOA0OPJJFmc1oLIbqjKII42o",
+	"2vzpUGxEhzI66iAVm07L5wBVlq1kujkKbaYWkJqPeGDPRQ9AnSo8k22O9GsO+H7JclNv8AB+1yNzpMqD",
+	"rbNg+dNPcPnkdN7/QHz+E1yeODfOYTLEc0a9RZMzLEfU/MGgKbi/TUX8ztuYBAiGOuZ5NSC/nSokMmii",
+	"GDCs2ZmWCq1pt0Tm2/SUkUJGleX5qixHGhy2lgjlyxTh2eQxY5C22y6C1pSPv5sTqNGcOYF7TOFxhqVx",
+	"lECSWXKsqROw1IKukotueDvedu6HVDLcmqNFfR6ztIxBw0cfNJylMwqilrBh3eAobiDKNxZBSCHghNaT",
+	"d7Un5eo0WXwPw4fAOXdftfHuMyVTmMYglMWoA3EmLvcyKz1GXW0ImtQEZI+3YRDQcN4WHSa/OxXYwPAr",
+	"D+4Al+13QHFqbUEIOJwRanzSJB/kqXw+NktDp4pqfpY5hQIVmGnUqFSCoLYWCIdxFsEgpWSKYmhRvhqP",
+	"+nVIp0PJDOlL+FE1f/K9GSWZUN4Mm5WfgrtljSfVm9zD2rP9/DGjLy8UIDU/228svitCuoRK4S9dhYnv",
+	"5fXpi5WuOH/O7wTq+MWfEgPLPzlJjWkGmvGnhEaQarAUG4ehLloB8L1xFI15HFIH1lZtfOvyhs3YvYLl",
+	"u+fnm1JaS+pniZftZaWdHi9WmI9J2MpzNq+AQpbFvI+wbsP7lh/maDaP0Wzeby6/a2um9a+C38LiWjOx",
+	"HUNWNc1YA4SnZMsPXff4zrU1W0yjreRaZVOcCbW8RJReEO9m8JWAfBvwNz7o7ZSI3xYjtuqop+LauJaA",
+	"aFEpcXRD3sMFCmHvuIW8o5O5d7ShBCtvGipvsPoKwe2kiN/Fy/0qaRUQOBAPzICkopKjK6R+ofYpvas2",
+	"4mlLEMfsWeH6PwqzXLwyhEO4TkfxDkGr9IbeFXvHMi/kQUohg6vT51o5mU5jhMU3gvU/MgwWAMXgLoY9",
+	"ntrlXvJ1HttlTJstWjdq2+nWb6Hbc+x1ptZ7KzVKif0COYMYMW7gKWUDgmEggCfrNAWFTt/BmupXEPWB",
+	"OzTbAh96bUc6GZvwKTOxuSmJqn1ppBp8B+7azTWnKE1hVA0AcHhM7MqJN1CEdL5Ed915bTSD6RwmkIK4",
+	"X7fiANwCK+r9ShMGxLFDmrrGOLemI+hw1LIsSQBdmh4vziElLUUdXO8vDDkxzxW+5mmPghaTOzmvZUiy",
+	"NzVq/yiBkv12JffS7YrzyLB8zoUJR1PN0wzoVdjIbRuojtFv9XoR+mlZYy1uJLDNNdoovIh+6CBxEQ/x",
+	"1Atnv9kVn1HJHpyhLJs/A/ZbZM7ZNv89Pka6Jq/ZxbkZWSMJlKZksjJWr+cKxef2YF+LyYyOoulyEhPF",
+	"yaymidSTf9at3i7fFIWJOk2VvIbRYVT8L7agUekknp7IRJtn8iRf/EzIfZb2OfPJY0oJJyGJn1yP/5Pu",
+	"4OTFScvGm4cNIxhHrGaWdZgnDZWqoMIRzXaCZvnxu6DZDPIctT5ADnSNzy2h2DbPvyCQ8ehDEjOXA2fe",
+	"hudhYwRu57RbKb0ePIX52M6iZVb15dV7N9EsxkPRwRCNXPzIMMWpOMtkdeCjPB5Ry4paCp90YP6kal9O",
+	"HsUZtIrjN6r5e1dJ7BCx73hf1/fab9jiSTt4vHUyhY0HQ2pBpS9UEeqWN2VHhpKn/LLruVZIufj2aOnK",
+	"RUaU8anmoOEIThGGP+Z30Pt7x7UBgbWdid7Z1sMuFZyNGfBWHYpl08P1J5qQaPKo/t9RBPQAcMnM8/PV",
+	"H4yRVMXNA3n+7YINJIUYRRNNrQEXU7TlZJLNPqYQX0VyOduS9IOJ6C0wizY0UKB5R2EEMUcgZqf1ulJu",
+	"770jbq28OlvfwvkEqfNTtMG0ysHyiZ20xXR6KuSJm2bPkZZGU2809Y7M1FuRnWqY9oxXN6LNoZP1sLG3",
+	"OVjWuWK6AbO1S9sdElpMHjmYPSnrIoYq0mjVLSB+1yhyrIwfzHqNcntEjxXcZPgzPL/hPUiS6I/7aYsb",
+	"ywgiRGHICV06phoQw77P+3hDPbFqeaM/5FvuLfsDY21bGx+bdD8DHrS+6+5y8HRUbcr37RfgcX6WeZSu",
+	"D0V3BYW0ER+rCGynVP9i7GN12I/1AMZ6AM048m9s9QAWBKUTnlF8DemiJWxqBvlN2WpQdp4Cxh4INadg",
+	"4Dw2y6uMIssDIsXIKxQmtsf+12uX90OCQu0ZDlYZtWzplxvQq1KrPm32+9vHq08WpqvwrtU+/i1vMygi",
+	"ZZhx8Qg2mELAM+r0YryiOTTkbXUnPVKiVLGkGGKt68gnf4MTUqT6AkQJwohxarqGSmCEwGRxOZGp2loy",
+	"0Knv74qU0wOemu4WCLJdkZfJ1/CsQc3J1/D1ly+TL18mJoLOcMZgFMCvKaKQBYDXxkSYf/eN5zfYycqp",
+	"VZfUs/7lKLHM2PhBYFqHlPqbZ0LOV5OQ4CmaVfhJBFMKQ8BLfavBYd6pPoNianKepTEB0TlDf0JXvDph",
+	"GaDP1HxoEXnAAliTRyYZkXhR9jR5lN/rUQ5up8ldCw+V0znr5arLmRbnbh4UvZEhooNBHJOHgMKErCSN",
+	"iOAUyFRFamDXHBI6s0OQMPNoLy8uLi78buztItaO7SjjzLyEKYiZYUddM/ZzI5KQQ37GOIUgqdGPiSx8",
+	"bw5BpEsEa3w7e49YShhSbR77nHQxhMzL06uv6P3q4m+GAJXaGn+uvEU0oLXRnaHH/vvWxt4pI/O9by9e",
+	"7kbofruze+ghmKuMJoPyx7X47McFpBRF8JfcvjkBntuIV4Odyx3Z98i+R/Y9su/B2XdK4QLBh/wKwp0/",
+	"/0rjT6qv48tFGrsxZDNK2BgU84yDWK2g2+08WS3zVeQGmoTza5SAGXztbKT5HpmpPi4gebYGHZ9nyR0G",
+	"KB7SorvJBz1R0+4BRXzuMlBnyr05FKmWBhkqgXxOInNROUpS+QH0yiU4qkCuKpBtRowSSS/rZ1K8dNGv",
+	"JJubgFRVQCqn6hj4ydc9Z2i6Xsc/UjhbUeLyTym2fXmAd2m/6basGLafwEuvl+KY01wFQFWQ+NXDqsK/",
+	"Bp1b/7QU0J1Fxl6eorv++arUyjPfVkJJfG/3IysELplyjZTXyvoQQ/nPQSLr2s3hbcZbDXlDd1Q3bZfj",
+	"ld661oKitxZTwRhXW6PSG/Lh/747Fbtg5C2HWPlvl4FmF9+PXOuIAhGenv7/AA==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

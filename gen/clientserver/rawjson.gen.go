@@ -25,6 +25,22 @@ func (t *GetAccountDataPerRoom200JSONResponse) UnmarshalJSON(b []byte) error {
 	return (*json.RawMessage)(t).UnmarshalJSON(b)
 }
 
+func (t GetOneEvent200JSONResponse) MarshalJSON() ([]byte, error) {
+	return json.RawMessage(t).MarshalJSON()
+}
+
+func (t *GetOneEvent200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*json.RawMessage)(t).UnmarshalJSON(b)
+}
+
+func (t GetOneRoomEvent200JSONResponse) MarshalJSON() ([]byte, error) {
+	return json.RawMessage(t).MarshalJSON()
+}
+
+func (t *GetOneRoomEvent200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*json.RawMessage)(t).UnmarshalJSON(b)
+}
+
 func (t GetProfileField200JSONResponse) MarshalJSON() ([]byte, error) {
 	return json.RawMessage(t).MarshalJSON()
 }

@@ -25,6 +25,12 @@ type AdminRegisterNonce struct {
 	CreatedAt time.Time
 }
 
+type CurrentState struct {
+	RoomNid  int64
+	KeyNid   int64
+	EventNid int64
+}
+
 type Device struct {
 	UserID        id.UserID
 	DeviceID      id.DeviceID
@@ -33,6 +39,36 @@ type Device struct {
 	LastSeenAt    *time.Time
 	LastSeenIp    *string
 	LastSeenAgent *string
+}
+
+type Event struct {
+	EventNid      int64
+	EventID       string
+	RoomNid       int64
+	StreamPos     *int64
+	Depth         int64
+	Type          string
+	StateKey      *string
+	Sender        string
+	OriginTs      int64
+	Pdu           []byte
+	StateBefore   *int64
+	StateAfter    *int64
+	PrevEventNids []int64
+	ReplacesNid   *int64
+	RelatesTo     *string
+	RelType       *string
+	RedactedBy    *string
+	Rejected      bool
+	SoftFailed    bool
+}
+
+type EventTxn struct {
+	UserID    id.UserID
+	DeviceID  id.DeviceID
+	TxnID     string
+	EventID   string
+	CreatedAt time.Time
 }
 
 type LoginToken struct {
@@ -77,6 +113,16 @@ type Medium struct {
 	Restricted      bool
 }
 
+type Membership struct {
+	RoomNid    int64
+	UserID     id.UserID
+	Membership string
+	EventNid   int64
+	StreamPos  int64
+	IsLocal    bool
+	Forgotten  bool
+}
+
 type RefreshToken struct {
 	ID        int64
 	TokenHash []byte
@@ -93,6 +139,49 @@ type RegistrationToken struct {
 	Completed   int32
 	ExpiryTime  *time.Time
 	CreatedAt   time.Time
+}
+
+type Report struct {
+	ReportID  int64
+	Reporter  string
+	RoomID    *string
+	EventID   *string
+	UserID    id.UserID
+	Reason    *string
+	Score     *int32
+	CreatedAt time.Time
+}
+
+type Room struct {
+	RoomNid            int64
+	RoomID             string
+	RoomVersion        string
+	LatestEventNids    []int64
+	CurrentSnapshotNid *int64
+	MaxDepth           int64
+	Published          bool
+	CreatedAt          time.Time
+}
+
+type RoomAlias struct {
+	Alias     string
+	RoomID    string
+	Creator   string
+	CreatedAt time.Time
+}
+
+type StateKey struct {
+	KeyNid   int64
+	Type     string
+	StateKey string
+}
+
+type StateSnapshot struct {
+	SnapshotNid int64
+	RoomNid     int64
+	ParentNid   *int64
+	ChainLen    int32
+	Entries     []int64
 }
 
 type UiaSession struct {

@@ -25,6 +25,9 @@ import (
 	"github.com/hearth-hs/hearth/impl/jobs"
 	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/pg"
+	"github.com/hearth-hs/hearth/impl/rooms"
+	"github.com/hearth-hs/hearth/impl/rooms/timeline"
+	"github.com/hearth-hs/hearth/impl/stream"
 	"github.com/hearth-hs/hearth/impl/telemetry"
 )
 
@@ -38,6 +41,8 @@ type App struct {
 	Accounts *accounts.Service
 	Media    *media.Service
 	Jobs     *jobs.Queue
+	Rooms    *rooms.Service
+	Stream   *stream.Notifier
 	Key      *mfed.SigningKey
 	// AppServices are the application services' registrations.
 	AppServices []appservice.Registration
@@ -88,11 +93,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	a.Jobs.Register(a.Media)
 
-	client := clientapi.New(clientapi.Deps{Accounts: a.Accounts, Media: a.Media}, clientapi.Config{
+	a.Rooms = rooms.New(rooms.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Key: a.Key, Logger: log, Now: opts.Now}, cfg.Rooms)
+	a.Stream = stream.NewNotifier(a.Pool, log)
+
+	client := clientapi.New(clientapi.Deps{
+		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: timeline.New(a.Rooms, log, opts.Now),
+	}, clientapi.Config{
 		ServerName:         cfg.ServerName,
 		PublicBaseURL:      cfg.PublicBaseURL,
 		WellKnown:          cfg.WellKnown,
-		DefaultRoomVersion: "11",
+		DefaultRoomVersion: cfg.Rooms.DefaultRoomVersion,
 	})
 	fed := federationapi.New(federationapi.Deps{SigningKey: a.Key}, federationapi.Config{
 		ServerName:      cfg.ServerName,
@@ -109,6 +119,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, err
 	}
+	a.startStream(ctx)
 	// Last: workers may start on jobs at once. Stopped before the pool closes.
 	if err := a.Jobs.Start(ctx); err != nil {
 		return nil, err
@@ -154,4 +165,19 @@ func (a *App) Close(ctx context.Context) error {
 	}
 	a.closes = nil
 	return errors.Join(errs...)
+}
+
+// startStream runs the stream notifier until Close.
+func (a *App) startStream(ctx context.Context) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = a.Stream.Run(ctx)
+	}()
+	a.closes = append(a.closes, func(context.Context) error {
+		cancel()
+		<-done
+		return nil
+	})
 }

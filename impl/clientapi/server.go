@@ -14,12 +14,16 @@ import (
 	"github.com/hearth-hs/hearth/impl/accounts"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/media"
+	"github.com/hearth-hs/hearth/impl/rooms"
+	"github.com/hearth-hs/hearth/impl/rooms/timeline"
 )
 
 // Deps are the domain services the client API calls.
 type Deps struct {
 	Accounts *accounts.Service
 	Media    *media.Service
+	Rooms    *rooms.Service
+	Timeline *timeline.Reader
 }
 
 // Config is what the client API announces about this server.
@@ -55,6 +59,8 @@ type Server struct {
 	api.Unimplemented
 	accounts *accounts.Service
 	media    *media.Service
+	rooms    *rooms.Service
+	timeline *timeline.Reader
 	cfg      Config
 }
 
@@ -62,7 +68,7 @@ var _ api.StrictServerInterface = (*Server)(nil)
 
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
-	return &Server{accounts: deps.Accounts, media: deps.Media, cfg: cfg}
+	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, cfg: cfg}
 }
 
 // API hands the adapter to the HTTP server: the embedded spec for routing
@@ -80,10 +86,12 @@ func (s *Server) API() httpserver.API {
 		}
 	}
 	return httpserver.API{
-		Spec:       spec,
-		BodyLimits: limits,
+		Spec: spec,
 		Register: func(e *echo.Echo) {
 			api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+			s.registerStateAliases(e)
 		},
+		BodyLimits: limits,
+		Aliases:    stateAliases,
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/pg/cluster"
+	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/telemetry"
 	"github.com/hearth-hs/hearth/impl/tlscert"
 )
@@ -50,6 +51,7 @@ type Config struct {
 	HTTP             httpserver.Config           `yaml:"http"`
 	Registration     accounts.RegistrationConfig `yaml:"registration"`
 	Accounts         accounts.Config             `yaml:"accounts"`
+	Rooms            rooms.Config                `yaml:"rooms"`
 	Log              telemetry.Config            `yaml:"log"`
 	WellKnown        clientapi.WellKnown         `yaml:"well_known"`
 
@@ -79,6 +81,7 @@ func Default() Config {
 		HTTP:             httpserver.DefaultConfig(),
 		Registration:     acc.Registration,
 		Accounts:         acc,
+		Rooms:            rooms.DefaultConfig(),
 		Log:              telemetry.DefaultConfig(),
 		Media:            media.DefaultConfig(),
 		Jobs:             jobs.DefaultConfig(),
@@ -127,7 +130,7 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("data_dir is required"))
 	}
 	for _, err := range []error{
-		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Log.Validate(),
+		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Rooms.Validate(), c.Log.Validate(),
 		c.TLSIssuer.Validate(), c.Federation.Validate(), c.Media.Validate(), c.Jobs.Validate(),
 	} {
 		if err != nil {

@@ -2,6 +2,7 @@ package httpserver
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -161,4 +162,23 @@ func requiresNoProperty(body *openapi3.RequestBodyRef) bool {
 		return false
 	}
 	return len(mt.Schema.Value.Required) == 0
+}
+
+// alias indexes a second route of an operation, without the parameters it
+// fixes.
+func (ops operationIndex) alias(a RouteAlias) error {
+	op := ops[routeKey(a.Method, echoPath(a.Of))]
+	if op == nil {
+		return fmt.Errorf("route alias %s %s: no operation %s %s", a.Method, a.Path, a.Method, a.Of)
+	}
+	specOp := *op.route.Operation
+	specOp.Parameters = slices.DeleteFunc(slices.Clone(specOp.Parameters), func(p *openapi3.ParameterRef) bool {
+		return p.Value != nil && p.Value.In == openapi3.ParameterInPath && slices.Contains(a.Omit, p.Value.Name)
+	})
+	route := *op.route
+	route.Operation = &specOp
+	aliased := *op
+	aliased.route = &route
+	ops[routeKey(a.Method, a.Path)] = &aliased
+	return nil
 }

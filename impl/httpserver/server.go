@@ -26,6 +26,22 @@ type API struct {
 	// BodyLimits replaces Config.MaxBodyBytes for the operations it names
 	// (by operationId): media uploads declare the media limit here.
 	BodyLimits map[string]int64
+	// Aliases are extra routes Register adds for spec operations.
+	Aliases []RouteAlias
+}
+
+// RouteAlias is a second route of a spec operation, with some of its path
+// parameters fixed: the empty state key of
+// /rooms/{roomId}/state/{eventType}/{stateKey} can only be written as
+// /state/{eventType} or /state/{eventType}/, which the spec's template
+// cannot match. The alias is authenticated and validated as the operation,
+// less the omitted parameters.
+type RouteAlias struct {
+	Method string
+	// Path is the alias's echo route; Of is the operation's spec path.
+	Path, Of string
+	// Omit are the path parameters the alias fixes.
+	Omit []string
 }
 
 // Deps are what the HTTP server needs from the rest of hearth.
@@ -61,6 +77,11 @@ func New(deps Deps, cfg Config, apis ...API) (*Server, error) {
 	for _, api := range apis {
 		if err := indexOperations(api.Spec, api.BodyLimits, ops); err != nil {
 			return nil, err
+		}
+		for _, a := range api.Aliases {
+			if err := ops.alias(a); err != nil {
+				return nil, err
+			}
 		}
 	}
 	lim := newLimiter(cfg.RateLimits)

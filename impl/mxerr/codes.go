@@ -51,6 +51,9 @@ const (
 	InvalidSignature           = "M_INVALID_SIGNATURE"
 	Unactionable               = "M_UNACTIONABLE"
 	TokenIncorrect             = "M_TOKEN_INCORRECT"
+	DuplicateAnnotation        = "M_DUPLICATE_ANNOTATION"
+	BadAlias                   = "M_BAD_ALIAS"
+	UnableToAuthoriseJoin      = "M_UNABLE_TO_AUTHORISE_JOIN"
 )
 
 var statusByCode = map[string]int{

@@ -1,0 +1,188 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// pollInterval bounds how stale the safe position gets when notifications
+// are lost (a dropped LISTEN connection).
+const pollInterval = 10 * time.Second
+
+// Notifier follows the stream for one process: it listens for changes,
+// keeps the newest safe position, and wakes waiters. Run must be running
+// for waiters to be woken.
+type Notifier struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+
+	mu      sync.Mutex
+	safe    Pos
+	waiters map[*waiter]struct{}
+	// ready is closed once Run has computed the first safe position.
+	ready chan struct{}
+}
+
+type waiter struct {
+	after Pos
+	match func(Change) bool
+	wake  chan Pos
+}
+
+// NewNotifier returns a notifier over pool; start it with Run.
+func NewNotifier(pool *pgxpool.Pool, log *slog.Logger) *Notifier {
+	return &Notifier{pool: pool, log: log, waiters: map[*waiter]struct{}{}, ready: make(chan struct{})}
+}
+
+// Refresh computes the newest safe position now: every position up to it
+// belongs to a finished transaction. It waits for writers in flight.
+func (n *Notifier) Refresh(ctx context.Context) (Pos, error) {
+	last, err := queries.StreamLastIssued(ctx, n.pool)
+	if err != nil {
+		return 0, fmt.Errorf("read last stream position: %w", err)
+	}
+	if err := queries.StreamBarrier(ctx, n.pool); err != nil {
+		return 0, fmt.Errorf("wait for stream writers: %w", err)
+	}
+	n.advance(Pos(last), nil)
+	return Pos(last), nil
+}
+
+// Safe returns the newest safe position this process knows of.
+func (n *Notifier) Safe() Pos {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.safe
+}
+
+// Wait blocks until a change that match accepts commits at a position after
+// after, and returns the safe position then; or returns the safe position
+// when ctx ends (with ctx's error). match runs on the notifier's goroutine
+// and must be quick.
+func (n *Notifier) Wait(ctx context.Context, after Pos, match func(Change) bool) (Pos, error) {
+	w := &waiter{after: after, match: match, wake: make(chan Pos, 1)}
+	n.mu.Lock()
+	n.waiters[w] = struct{}{}
+	n.mu.Unlock()
+	defer func() {
+		n.mu.Lock()
+		delete(n.waiters, w)
+		n.mu.Unlock()
+	}()
+	select {
+	case p := <-w.wake:
+		return p, nil
+	case <-ctx.Done():
+		return n.Safe(), ctx.Err()
+	}
+}
+
+// advance records a new safe position and wakes the waiters that changes
+// concern.
+func (n *Notifier) advance(safe Pos, changes []Change) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if safe > n.safe {
+		n.safe = safe
+	}
+	for w := range n.waiters {
+		for _, c := range changes {
+			if c.Pos > w.after && c.Pos <= safe && w.match(c) {
+				select {
+				case w.wake <- safe:
+				default:
+				}
+				delete(n.waiters, w)
+				break
+			}
+		}
+	}
+}
+
+// Run listens for changes until ctx ends, reconnecting after errors. It
+// returns nil when ctx ends.
+func (n *Notifier) Run(ctx context.Context) error {
+	for {
+		err := n.listen(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		n.log.WarnContext(ctx, "stream listener failed; reconnecting", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// Ready returns a channel closed once Run has its first safe position.
+func (n *Notifier) Ready() <-chan struct{} { return n.ready }
+
+func (n *Notifier) listen(ctx context.Context) error {
+	pc, err := n.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// The LISTEN connection is ours for good; it never goes back to the pool.
+	conn := pc.Hijack()
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
+		return err
+	}
+	// Changes committed before LISTEN took effect are covered by this.
+	if _, err := n.Refresh(ctx); err != nil {
+		return err
+	}
+	select {
+	case <-n.ready:
+	default:
+		close(n.ready)
+	}
+	for {
+		wait, cancel := context.WithTimeout(ctx, pollInterval)
+		note, err := conn.WaitForNotification(wait)
+		cancel()
+		var changes []Change
+		switch {
+		case err == nil:
+			changes = append(changes, n.decode(ctx, note.Payload))
+			// Take whatever else already arrived, so that one barrier
+			// serves them all.
+			for {
+				drain, cancel := context.WithTimeout(ctx, time.Millisecond)
+				more, err := conn.WaitForNotification(drain)
+				cancel()
+				if err != nil {
+					break
+				}
+				changes = append(changes, n.decode(ctx, more.Payload))
+			}
+		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+			// Quiet for a while: refresh anyway, in case a notification
+			// was lost.
+		default:
+			return err
+		}
+		safe, err := n.Refresh(ctx)
+		if err != nil {
+			return err
+		}
+		n.advance(safe, changes)
+	}
+}
+
+func (n *Notifier) decode(ctx context.Context, payload string) Change {
+	var c Change
+	if err := json.Unmarshal([]byte(payload), &c); err != nil {
+		n.log.ErrorContext(ctx, "undecodable stream change", "err", err)
+	}
+	return c
+}

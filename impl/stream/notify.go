@@ -1,0 +1,38 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"maunium.net/go/mautrix/id"
+)
+
+// channel is the LISTEN/NOTIFY channel of stream changes.
+const channel = "hearth_stream"
+
+// Change is what a committed transaction announces: where it is in the
+// stream and whom it concerns.
+type Change struct {
+	Pos Pos `json:"p"`
+	// Room is set for changes to a room (events, memberships, receipts,
+	// typing): every member may care.
+	Room id.RoomID `json:"r,omitempty"`
+	// Users are further users the change is for (an invite, account data,
+	// to-device messages, presence and device lists of contacts).
+	Users []id.UserID `json:"u,omitempty"`
+}
+
+// NotifyTx announces c to every hearth process once tx commits (and never,
+// if it rolls back).
+func NotifyTx(ctx context.Context, tx pgx.Tx, c Change) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode stream change: %w", err)
+	}
+	if err := queries.StreamNotify(ctx, tx, string(b)); err != nil {
+		return fmt.Errorf("notify stream change: %w", err)
+	}
+	return nil
+}

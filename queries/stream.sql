@@ -1,0 +1,16 @@
+-- name: StreamNext :one
+-- Takes the stream barrier in shared mode for the rest of the transaction,
+-- then the next position (see impl/stream: the order matters).
+SELECT nextval('stream_positions')::bigint AS pos
+FROM (SELECT pg_advisory_xact_lock_shared(2, 0)) AS barrier;
+
+-- name: StreamLastIssued :one
+SELECT coalesce(last_value, 0)::bigint AS pos FROM pg_catalog.pg_sequences
+WHERE schemaname = current_schema() AND sequencename = 'stream_positions';
+
+-- name: StreamBarrier :exec
+-- Waits for every transaction holding the barrier in shared mode.
+SELECT pg_advisory_lock(2, 0), pg_advisory_unlock(2, 0);
+
+-- name: StreamNotify :exec
+SELECT pg_notify('hearth_stream', @payload::text);
