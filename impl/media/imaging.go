@@ -137,18 +137,22 @@ func render(img image.Image, p plan) *image.RGBA {
 		src = sub.SubImage(p.crop.Add(img.Bounds().Min))
 	}
 	src = shrink(src, p.dw, p.dh)
+	if r, ok := src.(*image.RGBA); ok && r.Bounds().Dx() == p.dw && r.Bounds().Dy() == p.dh {
+		return r // the box average landed on the size
+	}
 	dst := image.NewRGBA(image.Rect(0, 0, p.dw, p.dh))
 	xdraw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), xdraw.Src, nil)
 	return dst
 }
 
 // shrink makes a large source small cheaply before the good filter runs:
-// CatmullRom's cost grows with the source, a box average's barely. It
-// averages k×k blocks, keeping at least twice the target size, so the
-// final filter still has pixels to work with.
+// CatmullRom's cost grows with the source, a box average's barely, and
+// averaging k×k blocks is itself a sound downscale (area sampling). It
+// keeps at least the target size, so the final filter only ever shrinks by
+// less than 2×.
 func shrink(src image.Image, dw, dh int) image.Image {
 	b := src.Bounds()
-	k := min(b.Dx()/(2*dw), b.Dy()/(2*dh))
+	k := min(b.Dx()/dw, b.Dy()/dh)
 	if k < 2 {
 		return src
 	}
