@@ -110,7 +110,7 @@ func TestComplementContract(t *testing.T) {
 	t.Run("a committed container starts again with its users and signing key", func(t *testing.T) {
 		committed := "hearth-imagetest:" + r.id
 		docker(t, "commit", hs1.container, committed)
-		t.Cleanup(func() { _, _ = dockerErr("rmi", "-f", committed) })
+		r.images = append(r.images, committed)
 		again := r.start(t, "hs1", committed, nil, nil)
 		require.Equal(t, keyBefore, again.serverKey(t, ca.Pool).keyIDs(), "the same signing key")
 		again.login(t, "user0", "pw")
@@ -145,6 +145,7 @@ type run struct {
 	t       *testing.T
 	id      string
 	network string
+	images  []string // committed, removed after the containers
 }
 
 func newRun(t *testing.T) *run {
@@ -156,6 +157,9 @@ func newRun(t *testing.T) *run {
 	t.Cleanup(func() {
 		if ids, err := dockerErr("ps", "-aq", "--filter", "label="+label+"="+r.id); err == nil && ids != "" {
 			_, _ = dockerErr(append([]string{"rm", "-f"}, strings.Fields(ids)...)...)
+		}
+		for _, img := range r.images {
+			_, _ = dockerErr("rmi", img)
 		}
 		_, _ = dockerErr("network", "rm", r.network)
 	})
