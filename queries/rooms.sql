@@ -17,13 +17,33 @@ WHERE room_nid = @room_nid::bigint;
 -- name: RoomSetPublished :execrows
 UPDATE rooms SET published = $2 WHERE room_id = $1;
 
--- name: EventNextNID :one
-SELECT nextval(pg_get_serial_sequence('events', 'event_nid'))::bigint AS event_nid;
+-- name: AppendContext :one
+-- Everything the write path reads under the room lock, in one statement:
+-- the room, its latest events, the auth events of the new event (from
+-- current state, by key), the state entry it replaces, a transaction it
+-- may repeat, and the NIDs it will be stored under.
+SELECT r.room_nid, r.room_version, r.latest_event_nids, r.current_snapshot_nid, r.max_depth,
+    coalesce((SELECT array_agg(p.event_id ORDER BY p.event_nid) FROM events p
+              WHERE p.event_nid = ANY(r.latest_event_nids)), '{}')::text[] AS prev_event_ids,
+    coalesce((SELECT s.chain_len FROM state_snapshots s WHERE s.snapshot_nid = r.current_snapshot_nid), -1)::integer AS chain_len,
+    nextval(pg_get_serial_sequence('events', 'event_nid'))::bigint AS next_event_nid,
+    (CASE WHEN @is_state::boolean THEN nextval(pg_get_serial_sequence('state_snapshots', 'snapshot_nid')) ELSE 0 END)::bigint AS next_snapshot_nid,
+    coalesce((SELECT cs.event_nid FROM current_state cs
+              WHERE cs.room_nid = r.room_nid AND cs.key_nid = @own_key_nid::bigint), 0)::bigint AS replaces_nid,
+    coalesce((SELECT t.event_id FROM event_txns t
+              WHERE t.user_id = @txn_user::text AND t.device_id = @txn_device::text AND t.txn_id = @txn_id::text), '')::text AS txn_event_id,
+    coalesce((SELECT array_agg(e.event_id ORDER BY e.event_nid) FROM current_state cs JOIN events e ON e.event_nid = cs.event_nid
+              WHERE cs.room_nid = r.room_nid AND cs.key_nid = ANY(@auth_key_nids::bigint[])), '{}')::text[] AS auth_event_ids,
+    coalesce((SELECT array_agg(e.pdu ORDER BY e.event_nid) FROM current_state cs JOIN events e ON e.event_nid = cs.event_nid
+              WHERE cs.room_nid = r.room_nid AND cs.key_nid = ANY(@auth_key_nids::bigint[])), '{}')::bytea[] AS auth_pdus
+FROM rooms r WHERE r.room_id = @room_id::text;
 
 -- name: EventInsert :exec
+-- The stream position is the one the transaction took last (StreamAdvance).
 INSERT INTO events (event_nid, event_id, room_nid, stream_pos, depth, type, state_key, sender, origin_ts, pdu,
     state_before, state_after, prev_event_nids, replaces_nid, relates_to, rel_type)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16);
+VALUES (@event_nid, @event_id, @room_nid, currval('stream_positions'), @depth, @type, @state_key, @sender, @origin_ts, @pdu,
+    @state_before, @state_after, @prev_event_nids, @replaces_nid, @relates_to, @rel_type);
 
 -- name: EventByID :one
 SELECT sqlc.embed(e), r.room_id, r.room_version FROM events e JOIN rooms r USING (room_nid) WHERE e.event_id = $1;
@@ -60,9 +80,8 @@ RETURNING key_nid;
 -- name: StateKeysByNIDs :many
 SELECT * FROM state_keys WHERE key_nid = ANY(@nids::bigint[]);
 
--- name: SnapshotInsert :one
-INSERT INTO state_snapshots (room_nid, parent_nid, chain_len, entries) VALUES ($1, $2, $3, $4)
-RETURNING snapshot_nid;
+-- name: SnapshotInsert :exec
+INSERT INTO state_snapshots (snapshot_nid, room_nid, parent_nid, chain_len, entries) VALUES ($1, $2, $3, $4, $5);
 
 -- name: SnapshotChain :many
 -- A snapshot and its ancestors up to the nearest full snapshot, leaf first.
@@ -73,9 +92,6 @@ WITH RECURSIVE chain AS (
     FROM state_snapshots p JOIN chain c ON p.snapshot_nid = c.parent_nid
 )
 SELECT snapshot_nid, parent_nid, chain_len, entries FROM chain;
-
--- name: SnapshotChainLen :one
-SELECT chain_len FROM state_snapshots WHERE snapshot_nid = $1;
 
 -- name: CurrentStateSet :exec
 INSERT INTO current_state (room_nid, key_nid, event_nid) VALUES ($1, $2, $3)
@@ -94,7 +110,7 @@ WHERE cs.room_nid = $1 AND k.type = $2 AND k.state_key = $3;
 
 -- name: MembershipSet :exec
 INSERT INTO memberships (room_nid, user_id, membership, event_nid, stream_pos, is_local, forgotten)
-VALUES ($1, $2, $3, $4, $5, $6, false)
+VALUES ($1, $2, $3, $4, currval('stream_positions'), $5, false)
 ON CONFLICT (room_nid, user_id) DO UPDATE
 SET membership = excluded.membership, event_nid = excluded.event_nid, stream_pos = excluded.stream_pos,
     forgotten = false;
@@ -120,8 +136,9 @@ SELECT user_id, membership, event_nid FROM memberships WHERE room_nid = $1 ORDER
 SELECT EXISTS (SELECT 1 FROM memberships m JOIN rooms r USING (room_nid)
     WHERE m.user_id = $1 AND m.membership = 'join' AND r.room_id = ANY(@room_ids::text[]));
 
--- name: AliasInsert :exec
-INSERT INTO room_aliases (alias, room_id, creator) VALUES ($1, $2, $3);
+-- name: AliasInsert :one
+-- Returns the alias, so that a taken one fails here, even in a pipeline.
+INSERT INTO room_aliases (alias, room_id, creator) VALUES ($1, $2, $3) RETURNING alias;
 
 -- name: AliasGet :one
 SELECT * FROM room_aliases WHERE alias = $1;

@@ -1,7 +1,8 @@
--- name: StreamNext :one
+-- name: StreamAdvance :exec
 -- Takes the stream barrier in shared mode for the rest of the transaction,
--- then the next position (see impl/stream: the order matters).
-SELECT nextval('stream_positions')::bigint AS pos
+-- then the next position (see impl/stream: the order matters), which later
+-- statements of the transaction read with currval('stream_positions').
+SELECT nextval('stream_positions')
 FROM (SELECT pg_advisory_xact_lock_shared(2, 0)) AS barrier;
 
 -- name: StreamLastIssued :one
@@ -14,3 +15,9 @@ SELECT pg_advisory_lock(2, 0), pg_advisory_unlock(2, 0);
 
 -- name: StreamNotify :exec
 SELECT pg_notify('hearth_stream', @payload::text);
+
+-- name: StreamNotifyCurrent :exec
+-- Announces the transaction's current position (StreamAdvance) for a room
+-- and users; delivered at commit.
+SELECT pg_notify('hearth_stream', json_build_object(
+    'p', currval('stream_positions'), 'r', @room_id::text, 'u', @users::text[])::text);

@@ -10,12 +10,13 @@ import (
 )
 
 const roomLock = `-- name: RoomLock :exec
-SELECT pg_advisory_xact_lock(1, mod($1::bigint, 2147483647)::integer)
+SELECT pg_advisory_xact_lock(1, hashtext($1::text))
 `
 
 // Serialises writers of one room until the transaction ends. Class 1 is
-// rooms (class 2 is the stream barrier).
-func (q *Queries) RoomLock(ctx context.Context, db DBTX, roomNid int64) error {
-	_, err := db.Exec(ctx, roomLock, roomNid)
+// rooms (class 2 is the stream barrier); the key is the room ID's hash, so
+// a room is locked before it is read (or even created).
+func (q *Queries) RoomLock(ctx context.Context, db DBTX, roomID string) error {
+	_, err := db.Exec(ctx, roomLock, roomID)
 	return err
 }

@@ -39,8 +39,8 @@ func (q *Queries) AliasGet(ctx context.Context, db DBTX, alias string) (RoomAlia
 	return i, err
 }
 
-const aliasInsert = `-- name: AliasInsert :exec
-INSERT INTO room_aliases (alias, room_id, creator) VALUES ($1, $2, $3)
+const aliasInsert = `-- name: AliasInsert :one
+INSERT INTO room_aliases (alias, room_id, creator) VALUES ($1, $2, $3) RETURNING alias
 `
 
 type AliasInsertParams struct {
@@ -49,9 +49,12 @@ type AliasInsertParams struct {
 	Creator string
 }
 
-func (q *Queries) AliasInsert(ctx context.Context, db DBTX, arg AliasInsertParams) error {
-	_, err := db.Exec(ctx, aliasInsert, arg.Alias, arg.RoomID, arg.Creator)
-	return err
+// Returns the alias, so that a taken one fails here, even in a pipeline.
+func (q *Queries) AliasInsert(ctx context.Context, db DBTX, arg AliasInsertParams) (string, error) {
+	row := db.QueryRow(ctx, aliasInsert, arg.Alias, arg.RoomID, arg.Creator)
+	var alias string
+	err := row.Scan(&alias)
+	return alias, err
 }
 
 const aliasesOfRoom = `-- name: AliasesOfRoom :many
@@ -105,6 +108,83 @@ func (q *Queries) AnnotationExists(ctx context.Context, db DBTX, arg AnnotationE
 	var exists bool
 	err := row.Scan(&exists)
 	return exists, err
+}
+
+const appendContext = `-- name: AppendContext :one
+SELECT r.room_nid, r.room_version, r.latest_event_nids, r.current_snapshot_nid, r.max_depth,
+    coalesce((SELECT array_agg(p.event_id ORDER BY p.event_nid) FROM events p
+              WHERE p.event_nid = ANY(r.latest_event_nids)), '{}')::text[] AS prev_event_ids,
+    coalesce((SELECT s.chain_len FROM state_snapshots s WHERE s.snapshot_nid = r.current_snapshot_nid), -1)::integer AS chain_len,
+    nextval(pg_get_serial_sequence('events', 'event_nid'))::bigint AS next_event_nid,
+    (CASE WHEN $1::boolean THEN nextval(pg_get_serial_sequence('state_snapshots', 'snapshot_nid')) ELSE 0 END)::bigint AS next_snapshot_nid,
+    coalesce((SELECT cs.event_nid FROM current_state cs
+              WHERE cs.room_nid = r.room_nid AND cs.key_nid = $2::bigint), 0)::bigint AS replaces_nid,
+    coalesce((SELECT t.event_id FROM event_txns t
+              WHERE t.user_id = $3::text AND t.device_id = $4::text AND t.txn_id = $5::text), '')::text AS txn_event_id,
+    coalesce((SELECT array_agg(e.event_id ORDER BY e.event_nid) FROM current_state cs JOIN events e ON e.event_nid = cs.event_nid
+              WHERE cs.room_nid = r.room_nid AND cs.key_nid = ANY($6::bigint[])), '{}')::text[] AS auth_event_ids,
+    coalesce((SELECT array_agg(e.pdu ORDER BY e.event_nid) FROM current_state cs JOIN events e ON e.event_nid = cs.event_nid
+              WHERE cs.room_nid = r.room_nid AND cs.key_nid = ANY($6::bigint[])), '{}')::bytea[] AS auth_pdus
+FROM rooms r WHERE r.room_id = $7::text
+`
+
+type AppendContextParams struct {
+	IsState     bool
+	OwnKeyNid   int64
+	TxnUser     string
+	TxnDevice   string
+	TxnID       string
+	AuthKeyNids []int64
+	RoomID      string
+}
+
+type AppendContextRow struct {
+	RoomNid            int64
+	RoomVersion        string
+	LatestEventNids    []int64
+	CurrentSnapshotNid *int64
+	MaxDepth           int64
+	PrevEventIds       []string
+	ChainLen           int32
+	NextEventNid       int64
+	NextSnapshotNid    int64
+	ReplacesNid        int64
+	TxnEventID         string
+	AuthEventIds       []string
+	AuthPdus           [][]byte
+}
+
+// Everything the write path reads under the room lock, in one statement:
+// the room, its latest events, the auth events of the new event (from
+// current state, by key), the state entry it replaces, a transaction it
+// may repeat, and the NIDs it will be stored under.
+func (q *Queries) AppendContext(ctx context.Context, db DBTX, arg AppendContextParams) (AppendContextRow, error) {
+	row := db.QueryRow(ctx, appendContext,
+		arg.IsState,
+		arg.OwnKeyNid,
+		arg.TxnUser,
+		arg.TxnDevice,
+		arg.TxnID,
+		arg.AuthKeyNids,
+		arg.RoomID,
+	)
+	var i AppendContextRow
+	err := row.Scan(
+		&i.RoomNid,
+		&i.RoomVersion,
+		&i.LatestEventNids,
+		&i.CurrentSnapshotNid,
+		&i.MaxDepth,
+		&i.PrevEventIds,
+		&i.ChainLen,
+		&i.NextEventNid,
+		&i.NextSnapshotNid,
+		&i.ReplacesNid,
+		&i.TxnEventID,
+		&i.AuthEventIds,
+		&i.AuthPdus,
+	)
+	return i, err
 }
 
 const currentStateAll = `-- name: CurrentStateAll :many
@@ -298,14 +378,14 @@ func (q *Queries) EventIDsByNIDs(ctx context.Context, db DBTX, nids []int64) ([]
 const eventInsert = `-- name: EventInsert :exec
 INSERT INTO events (event_nid, event_id, room_nid, stream_pos, depth, type, state_key, sender, origin_ts, pdu,
     state_before, state_after, prev_event_nids, replaces_nid, relates_to, rel_type)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+VALUES ($1, $2, $3, currval('stream_positions'), $4, $5, $6, $7, $8, $9,
+    $10, $11, $12, $13, $14, $15)
 `
 
 type EventInsertParams struct {
 	EventNid      int64
 	EventID       string
 	RoomNid       int64
-	StreamPos     *int64
 	Depth         int64
 	Type          string
 	StateKey      *string
@@ -320,12 +400,12 @@ type EventInsertParams struct {
 	RelType       *string
 }
 
+// The stream position is the one the transaction took last (StreamAdvance).
 func (q *Queries) EventInsert(ctx context.Context, db DBTX, arg EventInsertParams) error {
 	_, err := db.Exec(ctx, eventInsert,
 		arg.EventNid,
 		arg.EventID,
 		arg.RoomNid,
-		arg.StreamPos,
 		arg.Depth,
 		arg.Type,
 		arg.StateKey,
@@ -359,17 +439,6 @@ func (q *Queries) EventLatestAtPos(ctx context.Context, db DBTX, arg EventLatest
 	var state_after *int64
 	err := row.Scan(&state_after)
 	return state_after, err
-}
-
-const eventNextNID = `-- name: EventNextNID :one
-SELECT nextval(pg_get_serial_sequence('events', 'event_nid'))::bigint AS event_nid
-`
-
-func (q *Queries) EventNextNID(ctx context.Context, db DBTX) (int64, error) {
-	row := db.QueryRow(ctx, eventNextNID)
-	var event_nid int64
-	err := row.Scan(&event_nid)
-	return event_nid, err
 }
 
 const eventRedact = `-- name: EventRedact :exec
@@ -699,7 +768,7 @@ func (q *Queries) MembershipRoomsOfUser(ctx context.Context, db DBTX, arg Member
 
 const membershipSet = `-- name: MembershipSet :exec
 INSERT INTO memberships (room_nid, user_id, membership, event_nid, stream_pos, is_local, forgotten)
-VALUES ($1, $2, $3, $4, $5, $6, false)
+VALUES ($1, $2, $3, $4, currval('stream_positions'), $5, false)
 ON CONFLICT (room_nid, user_id) DO UPDATE
 SET membership = excluded.membership, event_nid = excluded.event_nid, stream_pos = excluded.stream_pos,
     forgotten = false
@@ -710,7 +779,6 @@ type MembershipSetParams struct {
 	UserID     id.UserID
 	Membership string
 	EventNid   int64
-	StreamPos  int64
 	IsLocal    bool
 }
 
@@ -720,7 +788,6 @@ func (q *Queries) MembershipSet(ctx context.Context, db DBTX, arg MembershipSetP
 		arg.UserID,
 		arg.Membership,
 		arg.EventNid,
-		arg.StreamPos,
 		arg.IsLocal,
 	)
 	return err
@@ -915,39 +982,27 @@ func (q *Queries) SnapshotChain(ctx context.Context, db DBTX, snapshotNid int64)
 	return items, nil
 }
 
-const snapshotChainLen = `-- name: SnapshotChainLen :one
-SELECT chain_len FROM state_snapshots WHERE snapshot_nid = $1
-`
-
-func (q *Queries) SnapshotChainLen(ctx context.Context, db DBTX, snapshotNid int64) (int32, error) {
-	row := db.QueryRow(ctx, snapshotChainLen, snapshotNid)
-	var chain_len int32
-	err := row.Scan(&chain_len)
-	return chain_len, err
-}
-
-const snapshotInsert = `-- name: SnapshotInsert :one
-INSERT INTO state_snapshots (room_nid, parent_nid, chain_len, entries) VALUES ($1, $2, $3, $4)
-RETURNING snapshot_nid
+const snapshotInsert = `-- name: SnapshotInsert :exec
+INSERT INTO state_snapshots (snapshot_nid, room_nid, parent_nid, chain_len, entries) VALUES ($1, $2, $3, $4, $5)
 `
 
 type SnapshotInsertParams struct {
-	RoomNid   int64
-	ParentNid *int64
-	ChainLen  int32
-	Entries   []int64
+	SnapshotNid int64
+	RoomNid     int64
+	ParentNid   *int64
+	ChainLen    int32
+	Entries     []int64
 }
 
-func (q *Queries) SnapshotInsert(ctx context.Context, db DBTX, arg SnapshotInsertParams) (int64, error) {
-	row := db.QueryRow(ctx, snapshotInsert,
+func (q *Queries) SnapshotInsert(ctx context.Context, db DBTX, arg SnapshotInsertParams) error {
+	_, err := db.Exec(ctx, snapshotInsert,
+		arg.SnapshotNid,
 		arg.RoomNid,
 		arg.ParentNid,
 		arg.ChainLen,
 		arg.Entries,
 	)
-	var snapshot_nid int64
-	err := row.Scan(&snapshot_nid)
-	return snapshot_nid, err
+	return err
 }
 
 const stateKeyGet = `-- name: StateKeyGet :one

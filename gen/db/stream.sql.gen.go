@@ -9,6 +9,19 @@ import (
 	"context"
 )
 
+const streamAdvance = `-- name: StreamAdvance :exec
+SELECT nextval('stream_positions')
+FROM (SELECT pg_advisory_xact_lock_shared(2, 0)) AS barrier
+`
+
+// Takes the stream barrier in shared mode for the rest of the transaction,
+// then the next position (see impl/stream: the order matters), which later
+// statements of the transaction read with currval('stream_positions').
+func (q *Queries) StreamAdvance(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, streamAdvance)
+	return err
+}
+
 const streamBarrier = `-- name: StreamBarrier :exec
 SELECT pg_advisory_lock(2, 0), pg_advisory_unlock(2, 0)
 `
@@ -31,25 +44,28 @@ func (q *Queries) StreamLastIssued(ctx context.Context, db DBTX) (int64, error) 
 	return pos, err
 }
 
-const streamNext = `-- name: StreamNext :one
-SELECT nextval('stream_positions')::bigint AS pos
-FROM (SELECT pg_advisory_xact_lock_shared(2, 0)) AS barrier
-`
-
-// Takes the stream barrier in shared mode for the rest of the transaction,
-// then the next position (see impl/stream: the order matters).
-func (q *Queries) StreamNext(ctx context.Context, db DBTX) (int64, error) {
-	row := db.QueryRow(ctx, streamNext)
-	var pos int64
-	err := row.Scan(&pos)
-	return pos, err
-}
-
 const streamNotify = `-- name: StreamNotify :exec
 SELECT pg_notify('hearth_stream', $1::text)
 `
 
 func (q *Queries) StreamNotify(ctx context.Context, db DBTX, payload string) error {
 	_, err := db.Exec(ctx, streamNotify, payload)
+	return err
+}
+
+const streamNotifyCurrent = `-- name: StreamNotifyCurrent :exec
+SELECT pg_notify('hearth_stream', json_build_object(
+    'p', currval('stream_positions'), 'r', $1::text, 'u', $2::text[])::text)
+`
+
+type StreamNotifyCurrentParams struct {
+	RoomID string
+	Users  []string
+}
+
+// Announces the transaction's current position (StreamAdvance) for a room
+// and users; delivered at commit.
+func (q *Queries) StreamNotifyCurrent(ctx context.Context, db DBTX, arg StreamNotifyCurrentParams) error {
+	_, err := db.Exec(ctx, streamNotifyCurrent, arg.RoomID, arg.Users)
 	return err
 }

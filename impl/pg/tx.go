@@ -33,8 +33,14 @@ func InTx(ctx context.Context, db Beginner, fn func(pgx.Tx) error) error {
 // transaction before it returns (notify after InTx, not inside). It stops
 // early when ctx ends.
 func InTxOptions(ctx context.Context, db Beginner, opts pgx.TxOptions, fn func(pgx.Tx) error) error {
+	return retrying(ctx, func() error { return runTx(ctx, db, opts, fn) })
+}
+
+// retrying runs a transaction again while it fails with a serialization
+// failure or a deadlock, up to maxTxAttempts times.
+func retrying(ctx context.Context, run func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := runTx(ctx, db, opts, fn)
+		err := run()
 		if err == nil || !IsRetryable(err) {
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"maunium.net/go/mautrix/id"
 
 	"github.com/hearth-hs/hearth/gen/db"
@@ -15,8 +14,8 @@ import (
 var errAliasTaken = mxerr.New(mxerr.RoomInUse, "room alias already taken")
 
 // insertAliasTx maps a local alias to a room.
-func (s *Service) insertAliasTx(ctx context.Context, tx pgx.Tx, alias id.RoomAlias, room id.RoomID, creator id.UserID) error {
-	err := s.q.AliasInsert(ctx, tx, db.AliasInsertParams{Alias: string(alias), RoomID: string(room), Creator: string(creator)})
+func (s *Service) insertAliasTx(ctx context.Context, q db.DBTX, alias id.RoomAlias, room id.RoomID, creator id.UserID) error {
+	_, err := s.q.AliasInsert(ctx, q, db.AliasInsertParams{Alias: string(alias), RoomID: string(room), Creator: string(creator)})
 	if pg.IsUniqueViolation(err, "room_aliases_pkey") {
 		return errAliasTaken
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/federation/eventauth"
 	"maunium.net/go/mautrix/federation/pdu"
@@ -13,7 +12,9 @@ import (
 
 	"github.com/hearth-hs/hearth/gen/db"
 	"github.com/hearth-hs/hearth/impl/mxerr"
+	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/rooms/events"
+	"github.com/hearth-hs/hearth/impl/rooms/lock"
 	"github.com/hearth-hs/hearth/impl/rooms/state"
 	"github.com/hearth-hs/hearth/impl/stream"
 )
@@ -33,182 +34,187 @@ type newEvent struct {
 	// TS is the event's timestamp; zero means now. createRoom fixes it so
 	// that a room ID derived from the create event is known beforehand.
 	TS int64
+	// Device and TxnID, when set, make the append idempotent: an event
+	// already sent with them is returned instead (Appended.Repeated).
+	Device id.DeviceID
+	TxnID  string
+}
+
+// Appended is an event appendTx stored, or found already sent.
+type Appended struct {
+	ID      id.EventID
+	NID     events.NID
+	Version id.RoomVersion
+	// Repeated says the event was sent before with the same transaction.
+	Repeated bool
 }
 
 // appendTx is the one write path of local events: it builds ne on top of
 // the room's latest events, checks it against the auth rules with the
 // room's current state, and stores it, its state delta, the new current
 // state and memberships, taking the event's stream position and announcing
-// it on commit. r is updated to the room after the event.
-func (s *Service) appendTx(ctx context.Context, tx pgx.Tx, r *room, ne newEvent) (*events.Event, error) {
+// it on commit. An unknown room is errUnknownRoom.
+//
+// The room's reads go in one statement sent with the lock (see
+// pg.Pipeline), the writes in one batch at the end.
+func (s *Service) appendTx(ctx context.Context, q *pg.Pipeline, held lock.Held, ne newEvent) (*Appended, error) {
 	if ne.TS == 0 {
 		ne.TS = s.now().UnixMilli()
 	}
 	proto := &pdu.PDU{Type: ne.Type, StateKey: ne.StateKey, Sender: ne.Sender, Content: ne.Content}
-	authEvents, authNIDs, err := s.authStateTx(ctx, tx, r, proto.AuthEventSelection(r.version))
-	if err != nil {
-		return nil, err
-	}
-	prevIDs, err := s.eventIDsTx(ctx, tx, r.latest)
-	if err != nil {
-		return nil, err
-	}
-	roomID := r.id
-	if ne.Type == event.StateCreate.Type && r.version.RoomIDIsCreateEventID() {
-		roomID = "" // the create event defines the room ID
-	}
-	built, err := s.signer.Build(r.version, events.Proto{
-		RoomID: roomID, Type: ne.Type, StateKey: ne.StateKey, Sender: ne.Sender, Content: ne.Content,
-		Redacts: ne.Redacts, PrevEvents: prevIDs, AuthEvents: authNIDs, Depth: r.maxDepth + 1,
-		TS: ne.TS,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(ctx, tx, r, built.PDU, authEvents); err != nil {
-		return nil, err
-	}
-
-	nid, err := events.NextNIDTx(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	stored := events.Stored{Depth: r.maxDepth + 1, StateBefore: int64(r.snapshot), StateAfter: int64(r.snapshot), PrevEvents: r.latest}
-	after := r.snapshot
-	if ne.StateKey != nil {
-		if ne.KeyNID == 0 {
-			return nil, fmt.Errorf("append %s: state key %q was not interned", ne.Type, *ne.StateKey)
-		}
-		replaced, err := s.q.CurrentStateEventNID(ctx, tx, db.CurrentStateEventNIDParams{RoomNid: r.held.RoomNID(), Type: ne.Type, StateKey: *ne.StateKey})
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return nil, fmt.Errorf("read replaced state: %w", err)
-		}
-		stored.Replaces = events.NID(replaced)
-		after, err = s.state.AddTx(ctx, tx, r.held, r.snapshot, state.Entries{ne.KeyNID: nid})
-		if err != nil {
-			return nil, err
-		}
-		stored.StateAfter = int64(after)
-	}
-
-	// Every lock this transaction waits for is held by now: take the
-	// stream position (and with it the barrier) last.
-	stored.Pos, err = stream.NextTx(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	if err := events.InsertTx(ctx, tx, r.held, nid, built, stored); err != nil {
-		return nil, err
-	}
-	change := stream.Change{Pos: stored.Pos, Room: r.id}
-	if ne.StateKey != nil {
-		if err := s.q.CurrentStateSet(ctx, tx, db.CurrentStateSetParams{RoomNid: r.held.RoomNID(), KeyNid: int64(ne.KeyNID), EventNid: int64(nid)}); err != nil {
-			return nil, fmt.Errorf("update current state: %w", err)
-		}
-		if ne.Type == event.StateMember.Type {
-			target := id.UserID(*ne.StateKey)
-			if err := s.q.MembershipSet(ctx, tx, db.MembershipSetParams{
-				RoomNid: r.held.RoomNID(), UserID: target, Membership: membershipOf(ne.Content),
-				EventNid: int64(nid), StreamPos: int64(stored.Pos), IsLocal: s.IsLocal(target),
-			}); err != nil {
-				return nil, fmt.Errorf("update membership: %w", err)
-			}
-			// An invitee, knocker or leaver is not necessarily a member who
-			// would hear of the room otherwise.
-			change.Users = []id.UserID{target}
-		}
-	}
-	if err := s.q.RoomAdvance(ctx, tx, db.RoomAdvanceParams{
-		RoomNid: r.held.RoomNID(), Latest: []int64{int64(nid)}, Depth: stored.Depth, Snapshot: int64(after),
-	}); err != nil {
-		return nil, fmt.Errorf("advance room: %w", err)
-	}
-	if err := stream.NotifyTx(ctx, tx, change); err != nil {
-		return nil, err
-	}
-	r.latest, r.maxDepth, r.snapshot = []events.NID{nid}, stored.Depth, after
-	return &events.Event{
-		NID: nid, ID: built.ID, RoomNID: r.held.RoomNID(), RoomID: r.id, Version: r.version, Pos: stored.Pos,
-		Depth: stored.Depth, Type: ne.Type, StateKey: ne.StateKey, Sender: ne.Sender, OriginTS: built.PDU.OriginServerTS,
-		PDU: built.Bytes, StateBefore: stored.StateBefore, StateAfter: stored.StateAfter, Replaces: stored.Replaces,
-	}, nil
-}
-
-// authStateTx returns the current state events the auth rules select for an
-// event, parsed, and their IDs for the event's auth_events.
-func (s *Service) authStateTx(ctx context.Context, tx pgx.Tx, r *room, sel pdu.AuthEventSelection) ([]*pdu.PDU, []id.EventID, error) {
+	// The create event is always fetched: rooms whose ID is the create
+	// event's need it to authorise, though it is not an auth event there.
+	sel := append(pdu.AuthEventSelection{{Type: event.StateCreate.Type}}, proto.AuthEventSelection(id.RoomV11)...)
 	keyNIDs := make([]int64, 0, len(sel))
 	for _, k := range sel {
-		n, ok, err := s.state.LookupKeyNID(ctx, tx, state.Key{Type: k.Type, StateKey: k.StateKey})
+		n, ok, err := s.state.LookupKeyNID(ctx, q, state.Key{Type: k.Type, StateKey: k.StateKey})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if ok {
 			keyNIDs = append(keyNIDs, int64(n))
 		}
 	}
-	rows, err := s.q.CurrentStateEventsByKeys(ctx, tx, db.CurrentStateEventsByKeysParams{RoomNid: r.held.RoomNID(), KeyNids: keyNIDs})
-	if err != nil {
-		return nil, nil, fmt.Errorf("read auth state: %w", err)
+	rc, err := s.q.AppendContext(ctx, q, db.AppendContextParams{
+		RoomID: string(held.Room()), IsState: ne.StateKey != nil, OwnKeyNid: int64(ne.KeyNID),
+		TxnUser: string(ne.Sender), TxnDevice: string(ne.Device), TxnID: ne.TxnID, AuthKeyNids: keyNIDs,
+	})
+	if pg.IsNoRows(err) {
+		return nil, errUnknownRoom
 	}
-	pdus := make([]*pdu.PDU, 0, len(rows))
-	ids := make([]id.EventID, 0, len(rows))
-	for _, row := range rows {
-		ev := events.FromRow(row.Event, string(r.id), string(r.version))
-		p, err := ev.Parse()
+	if err != nil {
+		return nil, fmt.Errorf("read room %s: %w", held.Room(), err)
+	}
+	version := id.RoomVersion(rc.RoomVersion)
+	if rc.TxnEventID != "" && ne.TxnID != "" {
+		return &Appended{ID: id.EventID(rc.TxnEventID), Version: version, Repeated: true}, nil
+	}
+	authEvents, authIDs, create, err := s.authEvents(held.Room(), version, proto.AuthEventSelection(version), rc)
+	if err != nil {
+		return nil, err
+	}
+	roomID := held.Room()
+	if ne.Type == event.StateCreate.Type && version.RoomIDIsCreateEventID() {
+		roomID = "" // the create event defines the room ID
+	}
+	prevIDs := make([]id.EventID, len(rc.PrevEventIds))
+	for i, p := range rc.PrevEventIds {
+		prevIDs[i] = id.EventID(p)
+	}
+	depth := rc.MaxDepth + 1
+	built, err := s.signer.Build(version, events.Proto{
+		RoomID: roomID, Type: ne.Type, StateKey: ne.StateKey, Sender: ne.Sender, Content: ne.Content,
+		Redacts: ne.Redacts, PrevEvents: prevIDs, AuthEvents: authIDs, Depth: depth, TS: ne.TS,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(version, built.PDU, authEvents, create); err != nil {
+		return nil, err
+	}
+
+	nid := events.NID(rc.NextEventNid)
+	before := state.SnapshotNID(0)
+	if rc.CurrentSnapshotNid != nil {
+		before = state.SnapshotNID(*rc.CurrentSnapshotNid)
+	}
+	after := before
+	stored := events.Stored{RoomNID: rc.RoomNid, Depth: depth, Replaces: events.NID(rc.ReplacesNid)}
+	for _, n := range rc.LatestEventNids {
+		stored.PrevEvents = append(stored.PrevEvents, events.NID(n))
+	}
+	if ne.StateKey != nil {
+		if ne.KeyNID == 0 {
+			return nil, fmt.Errorf("append %s: state key %q was not interned", ne.Type, *ne.StateKey)
+		}
+		after = state.SnapshotNID(rc.NextSnapshotNid)
+		if err := s.state.AddTx(ctx, q, held, rc.RoomNid, after, before, rc.ChainLen, state.Entries{ne.KeyNID: nid}); err != nil {
+			return nil, err
+		}
+	}
+	stored.StateBefore, stored.StateAfter = int64(before), int64(after)
+
+	// Every lock this transaction waits for is held by now: take the
+	// stream position (and with it the barrier) last.
+	if err := stream.AdvanceTx(ctx, q); err != nil {
+		return nil, err
+	}
+	if err := events.InsertTx(ctx, q, held, nid, built, stored); err != nil {
+		return nil, err
+	}
+	var notify []id.UserID
+	if ne.StateKey != nil {
+		if err := s.q.CurrentStateSet(ctx, q, db.CurrentStateSetParams{RoomNid: rc.RoomNid, KeyNid: int64(ne.KeyNID), EventNid: int64(nid)}); err != nil {
+			return nil, fmt.Errorf("update current state: %w", err)
+		}
+		if ne.Type == event.StateMember.Type {
+			target := id.UserID(*ne.StateKey)
+			if err := s.q.MembershipSet(ctx, q, db.MembershipSetParams{
+				RoomNid: rc.RoomNid, UserID: target, Membership: membershipOf(ne.Content),
+				EventNid: int64(nid), IsLocal: s.IsLocal(target),
+			}); err != nil {
+				return nil, fmt.Errorf("update membership: %w", err)
+			}
+			// An invitee, knocker or leaver is not necessarily a member who
+			// would hear of the room otherwise.
+			notify = []id.UserID{target}
+		}
+	}
+	if err := s.q.RoomAdvance(ctx, q, db.RoomAdvanceParams{
+		RoomNid: rc.RoomNid, Latest: []int64{int64(nid)}, Depth: depth, Snapshot: int64(after),
+	}); err != nil {
+		return nil, fmt.Errorf("advance room: %w", err)
+	}
+	if err := stream.NotifyCurrentTx(ctx, q, held.Room(), notify); err != nil {
+		return nil, err
+	}
+	if ne.TxnID != "" {
+		if err := s.q.EventTxnInsert(ctx, q, db.EventTxnInsertParams{UserID: ne.Sender, DeviceID: ne.Device, TxnID: ne.TxnID, EventID: string(built.ID)}); err != nil {
+			return nil, fmt.Errorf("record transaction %s: %w", ne.TxnID, err)
+		}
+	}
+	return &Appended{ID: built.ID, NID: nid, Version: version}, nil
+}
+
+// authEvents parses the auth state AppendContext read, returning the
+// events the selection wants (as auth_events) and the create event.
+func (s *Service) authEvents(room id.RoomID, version id.RoomVersion, sel pdu.AuthEventSelection, rc db.AppendContextRow) ([]*pdu.PDU, []id.EventID, *pdu.PDU, error) {
+	authEvents := make([]*pdu.PDU, 0, len(rc.AuthPdus))
+	ids := make([]id.EventID, 0, len(rc.AuthPdus))
+	var create *pdu.PDU
+	for i, raw := range rc.AuthPdus {
+		p, err := (&events.Event{ID: id.EventID(rc.AuthEventIds[i]), PDU: raw}).Parse()
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		p.RoomID = r.id
-		pdus = append(pdus, p)
-		ids = append(ids, ev.ID)
+		if p.RoomID == "" {
+			p.RoomID = room // room version 12 create events have none
+		}
+		if p.Type == event.StateCreate.Type {
+			create = p
+		}
+		if p.StateKey != nil && sel.Has(pdu.StateKey{Type: p.Type, StateKey: *p.StateKey}) {
+			authEvents = append(authEvents, p)
+			ids = append(ids, id.EventID(rc.AuthEventIds[i]))
+		}
 	}
-	return pdus, ids, nil
+	return authEvents, ids, create, nil
 }
 
-func (s *Service) eventIDsTx(ctx context.Context, q db.DBTX, nids []events.NID) ([]id.EventID, error) {
-	if len(nids) == 0 {
-		return nil, nil
-	}
-	raw := make([]int64, len(nids))
-	for i, n := range nids {
-		raw[i] = int64(n)
-	}
-	rows, err := s.q.EventIDsByNIDs(ctx, q, raw)
-	if err != nil {
-		return nil, fmt.Errorf("read prev events: %w", err)
-	}
-	out := make([]id.EventID, len(rows))
-	for i, row := range rows {
-		out[i] = id.EventID(row.EventID)
-	}
-	return out, nil
-}
-
-// authorize checks p against the auth rules with the given auth events. A
-// rule that fails is M_FORBIDDEN, saying which.
-func (s *Service) authorize(ctx context.Context, tx pgx.Tx, r *room, p *pdu.PDU, authEvents []*pdu.PDU) error {
+// authorize checks p against the auth rules with the given auth events
+// (and, for rooms whose ID is the create event's, that create event). A rule
+// that fails is M_FORBIDDEN, saying which.
+func authorize(version id.RoomVersion, p *pdu.PDU, authEvents []*pdu.PDU, create *pdu.PDU) error {
 	getEvents := func(ids []id.EventID) ([]*pdu.PDU, error) {
-		out := make([]*pdu.PDU, 0, len(ids))
-		for _, evID := range ids {
-			ev, err := events.ByID(ctx, tx, evID)
-			if err != nil {
-				return nil, err
-			}
-			parsed, err := ev.Parse()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, parsed)
+		if create == nil {
+			return nil, nil
 		}
-		return out, nil
+		return []*pdu.PDU{create}, nil
 	}
 	if p.Type == event.StateCreate.Type {
 		authEvents = nil
-	} else if authEvents == nil {
-		authEvents = []*pdu.PDU{} // precomputed, even when empty
 	}
-	err := eventauth.Authorize(r.version, p, authEvents, getEvents, nil)
+	err := eventauth.Authorize(version, p, authEvents, getEvents, nil)
 	var fail eventauth.AuthFailError
 	if errors.As(err, &fail) {
 		return mxerr.Wrap(err, mxerr.Forbidden, forbiddenMessage(fail))

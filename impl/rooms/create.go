@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/jackc/pgx/v5"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
@@ -73,36 +72,28 @@ func (s *Service) Create(ctx context.Context, p CreateParams) (id.RoomID, error)
 			return "", mxerr.New(mxerr.InvalidParam, "invalid room alias name")
 		}
 	}
-	var roomID id.RoomID
-	err = pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		roomID = plan.roomID
-		if roomID == "" { // derived from the create event
-			roomID, err = s.derivedRoomID(plan)
-			if err != nil {
-				return err
-			}
+	roomID := plan.roomID
+	if roomID == "" { // derived from the create event
+		if roomID, err = s.derivedRoomID(plan); err != nil {
+			return "", err
 		}
-		nid, err := s.q.RoomInsert(ctx, tx, db.RoomInsertParams{RoomID: string(roomID), RoomVersion: string(plan.version)})
-		if err != nil {
+	}
+	err = s.write(ctx, roomID, func(q *pg.Pipeline, held lock.Held) error {
+		if _, err := s.q.RoomInsert(ctx, q, db.RoomInsertParams{RoomID: string(roomID), RoomVersion: string(plan.version)}); err != nil {
 			return fmt.Errorf("insert room %s: %w", roomID, err)
 		}
-		held, err := lock.Room(ctx, tx, nid)
-		if err != nil {
-			return err
-		}
-		r := &room{held: held, id: roomID, version: plan.version}
 		if alias != "" {
-			if err := s.insertAliasTx(ctx, tx, alias, roomID, p.Creator); err != nil {
+			if err := s.insertAliasTx(ctx, q, alias, roomID, p.Creator); err != nil {
 				return err
 			}
 		}
 		for _, ne := range plan.events {
-			if _, err := s.appendTx(ctx, tx, r, ne); err != nil {
+			if _, err := s.appendTx(ctx, q, held, ne); err != nil {
 				return err
 			}
 		}
 		if p.Public {
-			if _, err := s.q.RoomSetPublished(ctx, tx, db.RoomSetPublishedParams{RoomID: string(roomID), Published: true}); err != nil {
+			if _, err := s.q.RoomSetPublished(ctx, q, db.RoomSetPublishedParams{RoomID: string(roomID), Published: true}); err != nil {
 				return fmt.Errorf("publish room: %w", err)
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/tidwall/gjson"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -13,6 +12,7 @@ import (
 	"github.com/hearth-hs/hearth/gen/db"
 	"github.com/hearth-hs/hearth/impl/mxerr"
 	"github.com/hearth-hs/hearth/impl/pg"
+	"github.com/hearth-hs/hearth/impl/rooms/lock"
 )
 
 // MembershipParams is a membership change: sender sets target's membership.
@@ -118,13 +118,13 @@ func (s *Service) setMembership(ctx context.Context, p MembershipParams, m event
 	if m == event.MembershipInvite && p.IsDirect {
 		c["is_direct"] = true
 	}
-	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		r, err := s.lockRoomTx(ctx, tx, p.Room, unknown)
+	return s.write(ctx, p.Room, func(q *pg.Pipeline, held lock.Held) error {
+		r, err := s.roomNID(ctx, q, p.Room, unknown)
 		if err != nil {
 			return err
 		}
 		if m == event.MembershipJoin {
-			via, err := s.restrictedJoinVia(ctx, tx, r, p.Sender)
+			via, err := s.restrictedJoinVia(ctx, q, r, p.Sender)
 			if err != nil {
 				return err
 			}
@@ -136,7 +136,7 @@ func (s *Service) setMembership(ctx context.Context, p MembershipParams, m event
 		if err != nil {
 			return err
 		}
-		_, err = s.appendTx(ctx, tx, r, ne)
+		_, err = s.appendTx(ctx, q, held, ne)
 		return err
 	})
 }
@@ -145,8 +145,13 @@ func (s *Service) setMembership(ctx context.Context, p MembershipParams, m event
 // that user is not invited to, a local member with the power to invite,
 // once the user is joined to one of the rooms the rules allow. It returns ""
 // when the join needs no such authorisation.
-func (s *Service) restrictedJoinVia(ctx context.Context, tx pgx.Tx, r *room, user id.UserID) (id.UserID, error) {
-	rules, err := s.currentEvent(ctx, tx, r.held.RoomNID(), r.id, r.version, event.StateJoinRules.Type, "")
+func (s *Service) restrictedJoinVia(ctx context.Context, q db.DBTX, room db.Room, user id.UserID) (id.UserID, error) {
+	r := struct {
+		id      id.RoomID
+		version id.RoomVersion
+		nid     int64
+	}{id.RoomID(room.RoomID), id.RoomVersion(room.RoomVersion), room.RoomNid}
+	rules, err := s.currentEvent(ctx, q, r.nid, r.id, r.version, event.StateJoinRules.Type, "")
 	if err != nil || rules == nil {
 		return "", err
 	}
@@ -154,7 +159,7 @@ func (s *Service) restrictedJoinVia(ctx context.Context, tx pgx.Tx, r *room, use
 	if (jr != "restricted" || !r.version.RestrictedJoins()) && (jr != "knock_restricted" || !r.version.KnockRestricted()) {
 		return "", nil
 	}
-	current, err := s.q.MembershipGet(ctx, tx, db.MembershipGetParams{RoomID: string(r.id), UserID: user})
+	current, err := s.q.MembershipGet(ctx, q, db.MembershipGetParams{RoomID: string(r.id), UserID: user})
 	if err == nil && (current.Membership == "invite" || current.Membership == "join") {
 		return "", nil // invited or already in: the auth rules allow it
 	}
@@ -164,18 +169,18 @@ func (s *Service) restrictedJoinVia(ctx context.Context, tx pgx.Tx, r *room, use
 			allowed = append(allowed, a.Get("room_id").Str)
 		}
 	}
-	in, err := s.q.MembershipShareRoom(ctx, tx, db.MembershipShareRoomParams{UserID: user, RoomIds: allowed})
+	in, err := s.q.MembershipShareRoom(ctx, q, db.MembershipShareRoomParams{UserID: user, RoomIds: allowed})
 	if err != nil {
 		return "", fmt.Errorf("check allowed rooms: %w", err)
 	}
 	if !in {
 		return "", mxerr.New(mxerr.Forbidden, "you are not in any of the rooms this room allows joining from")
 	}
-	pl, err := s.powerLevels(ctx, tx, r.held.RoomNID(), r.id, r.version)
+	pl, err := s.powerLevels(ctx, q, r.nid, r.id, r.version)
 	if err != nil {
 		return "", err
 	}
-	members, err := s.q.MembershipUsersOfRoom(ctx, tx, r.held.RoomNID())
+	members, err := s.q.MembershipUsersOfRoom(ctx, q, r.nid)
 	if err != nil {
 		return "", fmt.Errorf("read members: %w", err)
 	}

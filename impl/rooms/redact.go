@@ -4,13 +4,14 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/jackc/pgx/v5"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"github.com/hearth-hs/hearth/gen/db"
 	"github.com/hearth-hs/hearth/impl/mxerr"
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/rooms/events"
+	"github.com/hearth-hs/hearth/impl/rooms/lock"
 )
 
 // RedactParams is a redaction request.
@@ -30,57 +31,45 @@ type RedactParams struct {
 // event's stored form is redacted for everyone who reads it. Only the
 // event's sender, or a member with the room's redact power, may redact.
 func (s *Service) Redact(ctx context.Context, p RedactParams) (id.EventID, error) {
-	send := SendParams{Room: p.Room, Sender: p.Sender, Device: p.Device, TxnID: p.TxnID}
-	if p.TxnID != "" {
-		if evID, ok, err := s.sentBefore(ctx, s.pool, send); err != nil || ok {
-			return evID, err
-		}
-	}
 	var evID id.EventID
-	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		r, err := s.lockRoomTx(ctx, tx, p.Room, errUnknownRoom)
+	err := s.write(ctx, p.Room, func(q *pg.Pipeline, held lock.Held) error {
+		r, err := s.roomNID(ctx, q, p.Room, errUnknownRoom)
 		if err != nil {
 			return err
 		}
-		if p.TxnID != "" {
-			var ok bool
-			if evID, ok, err = s.sentBefore(ctx, tx, send); err != nil || ok {
-				return err
-			}
-		}
-		target, err := events.ByID(ctx, tx, p.Target)
-		if err != nil || target.RoomID != r.id {
+		version := id.RoomVersion(r.RoomVersion)
+		target, err := events.ByID(ctx, q, p.Target)
+		if err != nil || target.RoomID != p.Room {
 			return mxerr.New(mxerr.NotFound, "event %s not found in this room", p.Target)
 		}
-		if err := s.mayRedact(ctx, tx, r, p.Sender, target); err != nil {
+		if err := s.mayRedact(ctx, q, r, p.Sender, target); err != nil {
 			return err
 		}
-		ne := newEvent{Type: event.EventRedaction.Type, Sender: p.Sender, Content: redactionContent(r.version, p)}
-		if !r.version.RedactsInContent() {
+		ne := newEvent{Type: event.EventRedaction.Type, Sender: p.Sender, Content: redactionContent(version, p),
+			Device: p.Device, TxnID: p.TxnID}
+		if !version.RedactsInContent() {
 			ne.Redacts = &p.Target
 		}
-		ev, err := s.appendTx(ctx, tx, r, ne)
+		ev, err := s.appendTx(ctx, q, held, ne)
 		if err != nil {
 			return err
 		}
 		evID = ev.ID
-		if target.RedactedBy == "" {
-			if err := events.RedactTx(ctx, tx, r.held, target, ev.ID); err != nil {
-				return err
-			}
+		if ev.Repeated || target.RedactedBy != "" {
+			return nil
 		}
-		return s.recordTxnTx(ctx, tx, p.Sender, p.Device, p.TxnID, ev.ID)
+		return events.RedactTx(ctx, q, held, target, ev.ID)
 	})
 	return evID, err
 }
 
 // mayRedact allows the event's own sender, and members whose power reaches
 // the room's redact level.
-func (s *Service) mayRedact(ctx context.Context, tx pgx.Tx, r *room, sender id.UserID, target *events.Event) error {
+func (s *Service) mayRedact(ctx context.Context, q db.DBTX, r db.Room, sender id.UserID, target *events.Event) error {
 	if target.Sender == sender {
 		return nil
 	}
-	pl, err := s.powerLevels(ctx, tx, r.held.RoomNID(), r.id, r.version)
+	pl, err := s.powerLevels(ctx, q, r.RoomNid, id.RoomID(r.RoomID), id.RoomVersion(r.RoomVersion))
 	if err != nil {
 		return err
 	}

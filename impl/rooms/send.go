@@ -2,11 +2,9 @@ package rooms
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/tidwall/gjson"
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -15,6 +13,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/mxerr"
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/rooms/events"
+	"github.com/hearth-hs/hearth/impl/rooms/lock"
 )
 
 // SendParams is a message or state event a user sends.
@@ -33,11 +32,6 @@ type SendParams struct {
 
 // Send appends a user's event to a room, checked against the auth rules.
 func (s *Service) Send(ctx context.Context, p SendParams) (id.EventID, error) {
-	if p.TxnID != "" {
-		if evID, ok, err := s.sentBefore(ctx, s.pool, p); err != nil || ok {
-			return evID, err
-		}
-	}
 	if p.StateKey != nil {
 		if err := events.CheckContent("", p.Type, p.Content); err != nil {
 			return "", err
@@ -47,69 +41,36 @@ func (s *Service) Send(ctx context.Context, p SendParams) (id.EventID, error) {
 		return s.Redact(ctx, RedactParams{Room: p.Room, Sender: p.Sender, Device: p.Device, TxnID: p.TxnID,
 			Target: id.EventID(gjson.GetBytes(p.Content, "redacts").Str), Content: p.Content})
 	}
-	ne := newEvent{Type: p.Type, StateKey: p.StateKey, Sender: p.Sender, Content: p.Content}
+	ne := newEvent{Type: p.Type, StateKey: p.StateKey, Sender: p.Sender, Content: p.Content, Device: p.Device, TxnID: p.TxnID}
 	if err := s.intern(ctx, &ne); err != nil {
 		return "", err
 	}
 	var evID id.EventID
-	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		r, err := s.lockRoomTx(ctx, tx, p.Room, errUnknownRoom)
-		if err != nil {
+	err := s.write(ctx, p.Room, func(q *pg.Pipeline, held lock.Held) error {
+		if err := s.checkSend(ctx, q, held, p); err != nil {
 			return err
 		}
-		if p.TxnID != "" {
-			// A retry that raced the first send finds its event now.
-			var ok bool
-			if evID, ok, err = s.sentBefore(ctx, tx, p); err != nil || ok {
-				return err
-			}
-		}
-		if err := s.checkSend(ctx, tx, r, p); err != nil {
-			return err
-		}
-		ev, err := s.appendTx(ctx, tx, r, ne)
+		ev, err := s.appendTx(ctx, q, held, ne)
 		if err != nil {
 			return err
 		}
 		evID = ev.ID
-		return s.recordTxnTx(ctx, tx, p.Sender, p.Device, p.TxnID, ev.ID)
+		return nil
 	})
 	return evID, err
 }
 
-func (s *Service) sentBefore(ctx context.Context, q db.DBTX, p SendParams) (id.EventID, bool, error) {
-	evID, err := s.q.EventTxnGet(ctx, q, db.EventTxnGetParams{UserID: p.Sender, DeviceID: p.Device, TxnID: p.TxnID})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("look up transaction %s: %w", p.TxnID, err)
-	}
-	return id.EventID(evID), true, nil
-}
-
-func (s *Service) recordTxnTx(ctx context.Context, tx pgx.Tx, user id.UserID, device id.DeviceID, txnID string, evID id.EventID) error {
-	if txnID == "" {
-		return nil
-	}
-	err := s.q.EventTxnInsert(ctx, tx, db.EventTxnInsertParams{UserID: user, DeviceID: device, TxnID: txnID, EventID: string(evID)})
-	if err != nil {
-		return fmt.Errorf("record transaction %s: %w", txnID, err)
-	}
-	return nil
-}
-
 // checkSend applies the rules clients are held to beyond the auth rules.
-func (s *Service) checkSend(ctx context.Context, tx pgx.Tx, r *room, p SendParams) error {
+func (s *Service) checkSend(ctx context.Context, q db.DBTX, held lock.Held, p SendParams) error {
 	switch p.Type {
 	case event.StateCanonicalAlias.Type:
-		return s.checkCanonicalAlias(ctx, tx, r, p.Content)
+		return s.checkCanonicalAlias(ctx, q, held.Room(), p.Content)
 	case event.EventReaction.Type:
 		rel := gjson.GetBytes(p.Content, `m\.relates_to`)
 		if rel.Get("rel_type").Str != "m.annotation" {
 			return nil
 		}
-		dup, err := s.q.AnnotationExists(ctx, tx, db.AnnotationExistsParams{
+		dup, err := s.q.AnnotationExists(ctx, q, db.AnnotationExistsParams{
 			Target: rel.Get("event_id").Str, Sender: string(p.Sender), Type: p.Type, Key: rel.Get("key").Str,
 		})
 		if err != nil {
@@ -124,7 +85,7 @@ func (s *Service) checkSend(ctx context.Context, tx pgx.Tx, r *room, p SendParam
 
 // checkCanonicalAlias refuses aliases that do not point at the room; only
 // local aliases can be checked, remote ones are taken as they are.
-func (s *Service) checkCanonicalAlias(ctx context.Context, tx pgx.Tx, r *room, content []byte) error {
+func (s *Service) checkCanonicalAlias(ctx context.Context, q db.DBTX, room id.RoomID, content []byte) error {
 	c := gjson.ParseBytes(content)
 	aliases := []string{}
 	if a := c.Get("alias"); a.Exists() {
@@ -145,8 +106,8 @@ func (s *Service) checkCanonicalAlias(ctx context.Context, tx pgx.Tx, r *room, c
 		if _, server, _ := strings.Cut(raw, ":"); server != s.serverName {
 			continue
 		}
-		row, err := s.q.AliasGet(ctx, tx, raw)
-		if pg.IsNoRows(err) || (err == nil && row.RoomID != string(r.id)) {
+		row, err := s.q.AliasGet(ctx, q, raw)
+		if pg.IsNoRows(err) || (err == nil && row.RoomID != string(room)) {
 			return mxerr.New(mxerr.BadAlias, "alias %s does not point at this room", raw)
 		}
 		if err != nil {

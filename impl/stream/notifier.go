@@ -55,7 +55,9 @@ func (n *Notifier) Refresh(ctx context.Context) (Pos, error) {
 	return Pos(last), nil
 }
 
-// Safe returns the newest safe position this process knows of.
+// Safe returns a safe position this process knows of: every position up
+// to it is final, but newer ones may be too (it is refreshed only when
+// waiters need it). Use Refresh for the newest.
 func (n *Notifier) Safe() Pos {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -82,6 +84,20 @@ func (n *Notifier) Wait(ctx context.Context, after Pos, match func(Change) bool)
 	case <-ctx.Done():
 		return n.Safe(), ctx.Err()
 	}
+}
+
+// interested tells whether a waiter wants any of changes.
+func (n *Notifier) interested(changes []Change) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for w := range n.waiters {
+		for _, c := range changes {
+			if c.Pos > w.after && w.match(c) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // advance records a new safe position and wakes the waiters that changes
@@ -164,6 +180,11 @@ func (n *Notifier) listen(ctx context.Context) error {
 					break
 				}
 				changes = append(changes, n.decode(ctx, more.Payload))
+			}
+			if !n.interested(changes) {
+				// Nobody waits for these: skip the barrier, which costs
+				// writers a moment. Safe lags until the next refresh.
+				continue
 			}
 		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 			// Quiet for a while: refresh anyway, in case a notification

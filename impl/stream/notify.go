@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hearth-hs/hearth/gen/db"
 	"github.com/jackc/pgx/v5"
 	"maunium.net/go/mautrix/id"
 )
@@ -22,6 +23,20 @@ type Change struct {
 	// Users are further users the change is for (an invite, account data,
 	// to-device messages, presence and device lists of contacts).
 	Users []id.UserID `json:"u,omitempty"`
+}
+
+// NotifyCurrentTx announces a change at the transaction's current position
+// (AdvanceTx) to every hearth process once it commits (never if it rolls
+// back).
+func NotifyCurrentTx(ctx context.Context, q db.DBTX, room id.RoomID, users []id.UserID) error {
+	u := make([]string, len(users))
+	for i, user := range users {
+		u[i] = string(user)
+	}
+	if err := queries.StreamNotifyCurrent(ctx, q, db.StreamNotifyCurrentParams{RoomID: string(room), Users: u}); err != nil {
+		return fmt.Errorf("notify stream change: %w", err)
+	}
+	return nil
 }
 
 // NotifyTx announces c to every hearth process once tx commits (and never,

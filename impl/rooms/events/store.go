@@ -12,7 +12,6 @@ import (
 	"github.com/hearth-hs/hearth/gen/db"
 	"github.com/hearth-hs/hearth/impl/mxerr"
 	"github.com/hearth-hs/hearth/impl/rooms/lock"
-	"github.com/hearth-hs/hearth/impl/stream"
 )
 
 var queries = db.New()
@@ -22,24 +21,16 @@ var ErrNotFound = mxerr.New(mxerr.NotFound, "event not found")
 
 // Stored is what the write path knows of a new event beyond its bytes.
 type Stored struct {
-	Pos                     stream.Pos
+	RoomNID                 int64
 	Depth                   int64
 	StateBefore, StateAfter int64
 	PrevEvents              []NID
 	Replaces                NID
 }
 
-// NextNIDTx takes the NID the next event will be stored under.
-func NextNIDTx(ctx context.Context, tx pgx.Tx) (NID, error) {
-	n, err := queries.EventNextNID(ctx, tx)
-	if err != nil {
-		return 0, fmt.Errorf("next event NID: %w", err)
-	}
-	return NID(n), nil
-}
-
-// InsertTx stores a new event of the locked room under nid (from NextNIDTx).
-func InsertTx(ctx context.Context, tx pgx.Tx, held lock.Held, nid NID, b *Built, s Stored) error {
+// InsertTx stores a new event of the locked room under nid, at the stream
+// position the transaction took last (stream.AdvanceTx).
+func InsertTx(ctx context.Context, q db.DBTX, _ lock.Held, nid NID, b *Built, s Stored) error {
 	p := b.PDU
 	rel := gjson.GetBytes(b.Bytes, `content.m\.relates_to`)
 	var relatesTo, relType *string
@@ -48,7 +39,6 @@ func InsertTx(ctx context.Context, tx pgx.Tx, held lock.Held, nid NID, b *Built,
 		t := rel.Get("rel_type").Str
 		relType = &t
 	}
-	pos := int64(s.Pos)
 	var replaces *int64
 	if s.Replaces != 0 {
 		r := int64(s.Replaces)
@@ -58,11 +48,10 @@ func InsertTx(ctx context.Context, tx pgx.Tx, held lock.Held, nid NID, b *Built,
 	for i, n := range s.PrevEvents {
 		prev[i] = int64(n)
 	}
-	err := queries.EventInsert(ctx, tx, db.EventInsertParams{
+	err := queries.EventInsert(ctx, q, db.EventInsertParams{
 		EventNid:      int64(nid),
 		EventID:       string(b.ID),
-		RoomNid:       held.RoomNID(),
-		StreamPos:     &pos,
+		RoomNid:       s.RoomNID,
 		Depth:         s.Depth,
 		Type:          p.Type,
 		StateKey:      p.StateKey,
@@ -123,7 +112,7 @@ func ByNIDs(ctx context.Context, q db.DBTX, nids []NID) ([]*Event, error) {
 // RedactTx replaces target's stored bytes by its redacted form, as the
 // room version's redaction algorithm says, and records the redaction.
 // Hashes and signatures survive, so the redacted event still verifies.
-func RedactTx(ctx context.Context, tx pgx.Tx, _ lock.Held, target *Event, by id.EventID) error {
+func RedactTx(ctx context.Context, q db.DBTX, _ lock.Held, target *Event, by id.EventID) error {
 	p, err := target.Parse()
 	if err != nil {
 		return err
@@ -133,7 +122,7 @@ func RedactTx(ctx context.Context, tx pgx.Tx, _ lock.Held, target *Event, by id.
 		return fmt.Errorf("encode redacted %s: %w", target.ID, err)
 	}
 	b := string(by)
-	if err := queries.EventRedact(ctx, tx, db.EventRedactParams{EventNid: int64(target.NID), Pdu: redacted, RedactedBy: &b}); err != nil {
+	if err := queries.EventRedact(ctx, q, db.EventRedactParams{EventNid: int64(target.NID), Pdu: redacted, RedactedBy: &b}); err != nil {
 		return fmt.Errorf("redact %s: %w", target.ID, err)
 	}
 	return nil

@@ -8,25 +8,27 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
+	"maunium.net/go/mautrix/id"
 
 	"github.com/hearth-hs/hearth/gen/db"
 )
 
 // Held proves that the current transaction holds the write lock of a room.
 type Held struct {
-	roomNID int64
+	room id.RoomID
 }
 
-// RoomNID is the room the lock is for.
-func (h Held) RoomNID() int64 { return h.roomNID }
+// Room is the locked room.
+func (h Held) Room() id.RoomID { return h.room }
 
-// Room takes the write lock of the room, waiting for its holder, until tx
-// ends. Two different rooms may share a lock (the key space is 31 bits),
-// which costs only waiting.
-func Room(ctx context.Context, tx pgx.Tx, roomNID int64) (Held, error) {
-	if err := db.New().RoomLock(ctx, tx, roomNID); err != nil {
-		return Held{}, fmt.Errorf("lock room %d: %w", roomNID, err)
+// Room takes the write lock of the room until the transaction of q ends,
+// waiting for its holder. The lock is keyed by the room ID, so a room can
+// be locked before it is read, or created. Two rooms may share a lock (the
+// key is a 32-bit hash), which costs only waiting. On a pg.Pipeline the
+// lock is sent with the next read.
+func Room(ctx context.Context, q db.DBTX, room id.RoomID) (Held, error) {
+	if err := db.New().RoomLock(ctx, q, string(room)); err != nil {
+		return Held{}, fmt.Errorf("lock room %s: %w", room, err)
 	}
-	return Held{roomNID: roomNID}, nil
+	return Held{room: room}, nil
 }

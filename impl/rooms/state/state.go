@@ -172,36 +172,28 @@ func (s *Store) Snapshot(ctx context.Context, q db.DBTX, nid SnapshotNID) (Entri
 	return e, nil
 }
 
-// AddTx writes the snapshot that is parent with changes applied (an event
-// NID of zero removes the key), and returns it. The room must be locked.
-func (s *Store) AddTx(ctx context.Context, tx pgx.Tx, held lock.Held, parent SnapshotNID, changes Entries) (SnapshotNID, error) {
-	chainLen := int32(0)
-	if parent != 0 {
-		l, err := queries.SnapshotChainLen(ctx, tx, int64(parent))
+// AddTx writes snapshot nid (taken beforehand with the room's append
+// context) as parent with changes applied (an event NID of zero removes the
+// key). parentChainLen is the parent's chain length (-1 without parent).
+// The room must be locked.
+func (s *Store) AddTx(ctx context.Context, q db.DBTX, _ lock.Held, roomNID int64, nid, parent SnapshotNID, parentChainLen int32, changes Entries) error {
+	p := db.SnapshotInsertParams{SnapshotNid: int64(nid), RoomNid: roomNID, ChainLen: parentChainLen + 1, Entries: pairs(changes)}
+	if parent == 0 || p.ChainLen >= maxChain {
+		base, err := s.Snapshot(ctx, q, parent)
 		if err != nil {
-			return 0, fmt.Errorf("read state snapshot %d: %w", parent, err)
+			return err
 		}
-		chainLen = l + 1
-	}
-	var full Entries
-	p := db.SnapshotInsertParams{RoomNid: held.RoomNID(), ChainLen: chainLen, Entries: pairs(changes)}
-	if parent == 0 || chainLen >= maxChain {
-		base, err := s.Snapshot(ctx, tx, parent)
-		if err != nil {
-			return 0, err
-		}
-		full = base.Clone()
+		full := base.Clone()
 		applyEntries(full, changes)
 		p.ChainLen, p.Entries = 0, pairs(full)
 	} else {
 		pn := int64(parent)
 		p.ParentNid = &pn
 	}
-	nid, err := queries.SnapshotInsert(ctx, tx, p)
-	if err != nil {
-		return 0, fmt.Errorf("insert state snapshot: %w", err)
+	if err := queries.SnapshotInsert(ctx, q, p); err != nil {
+		return fmt.Errorf("insert state snapshot: %w", err)
 	}
-	return SnapshotNID(nid), nil
+	return nil
 }
 
 // pairs flattens entries into sorted (key, event) pairs, the stored form.
