@@ -17,24 +17,25 @@ import (
 var errEventNotFound = mxerr.New(mxerr.NotFound, "event not found")
 
 // Event returns one event of a room in its client form, if the viewer may
-// see it; events they may not see are not found.
+// see it; events they may not see are not found, and neither are the
+// events of rooms they may not read.
 func (r *Reader) Event(ctx context.Context, room id.RoomID, evID id.EventID, v Viewer) (json.RawMessage, error) {
 	ev, err := events.ByID(ctx, r.pool, evID)
 	if err != nil || ev.RoomID != room {
 		return nil, errEventNotFound
 	}
-	now, err := r.rooms.Membership(ctx, room, v.User)
+	a, err := r.accessToEvent(ctx, room, v.User)
 	if err != nil {
 		return nil, err
 	}
-	visible, err := r.Visible(ctx, v.User, now, []*events.Event{ev})
+	visible, err := r.visible(ctx, a, []*events.Event{ev})
 	if err != nil {
 		return nil, err
 	}
 	if len(visible) == 0 {
 		return nil, errEventNotFound
 	}
-	out, err := r.Render(ctx, visible, v, RenderOptions{})
+	out, err := r.Render(ctx, visible, v, RenderOptions{Until: a.until})
 	if err != nil {
 		return nil, err
 	}

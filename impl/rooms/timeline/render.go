@@ -9,6 +9,7 @@ import (
 
 	"github.com/hearth-hs/hearth/gen/db"
 	"github.com/hearth-hs/hearth/impl/rooms/events"
+	"github.com/hearth-hs/hearth/impl/stream"
 )
 
 // Viewer is who reads events: some parts of an event's client form are
@@ -22,14 +23,23 @@ type Viewer struct {
 type RenderOptions struct {
 	// OmitRoomID leaves room_id out (sync's room sections).
 	OmitRoomID bool
+	// Until is the last stream position whose relations may be bundled:
+	// the reader's leave, for a reader who left. Zero bounds nothing.
+	Until stream.Pos
 }
 
 // Render returns evs in their client form, in order, with unsigned data
 // filled in for the viewer: prev_content of replaced state, the redaction
-// that redacted an event, and transaction IDs of the viewer's own sends.
+// that redacted an event, transaction IDs of the viewer's own sends, and
+// the bundled aggregations of relations (m.relations: the latest edit, the
+// thread summary, references), read for the whole batch at once.
 func (r *Reader) Render(ctx context.Context, evs []*events.Event, v Viewer, o RenderOptions) ([]json.RawMessage, error) {
 	if len(evs) == 0 {
 		return []json.RawMessage{}, nil
+	}
+	until := o.Until
+	if until == 0 {
+		until = noBound
 	}
 	var replaced []events.NID
 	var redactions, own []string
@@ -66,6 +76,14 @@ func (r *Reader) Render(ctx context.Context, evs []*events.Event, v Viewer, o Re
 			txns[row.EventID] = row.TxnID
 		}
 	}
+	aggs, err := r.aggregations(ctx, evs, v.User, until)
+	if err != nil {
+		return nil, err
+	}
+	threadEdits, err := r.threadEdits(ctx, aggs, until)
+	if err != nil {
+		return nil, err
+	}
 	now := r.now()
 	out := make([]json.RawMessage, len(evs))
 	for i, e := range evs {
@@ -75,6 +93,9 @@ func (r *Reader) Render(ctx context.Context, evs []*events.Event, v Viewer, o Re
 		}
 		if red := because[e.RedactedBy]; red != nil {
 			co.RedactedBecause = red.AppendClient(nil, events.ClientOptions{Now: now, OmitRoomID: o.OmitRoomID})
+		}
+		if a := aggs[e.ID]; a != nil {
+			co.Relations = appendRelations(nil, a, threadEdits, now, o.OmitRoomID)
 		}
 		out[i] = e.AppendClient(nil, co)
 	}

@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"context"
+	"slices"
 
 	"github.com/tidwall/gjson"
 	"maunium.net/go/mautrix/event"
@@ -22,42 +23,113 @@ type seenAt struct {
 // judged by the visibility and the user's membership in the state before
 // it; a user always sees their own membership events.
 func (r *Reader) Visible(ctx context.Context, user id.UserID, membershipNow event.Membership, evs []*events.Event) ([]*events.Event, error) {
-	memberKey := state.Key{Type: event.StateMember.Type, StateKey: string(user)}
-	visKey := state.Key{Type: event.StateHistoryVisibility.Type}
+	a := &access{user: user, membership: membershipNow, until: noBound, wasJoined: membershipNow == event.MembershipJoin}
+	return r.visible(ctx, a, evs)
+}
+
+// point is the member event of the reader and the history visibility
+// event in one state snapshot (zero where the state has none).
+type point struct {
+	member, visibility events.NID
+}
+
+// visible is Visible for a reader whose access is known: nothing past
+// a.until, and history shared with members for readers who were joined.
+// It reads each distinct state snapshot once (from the state cache) and
+// the deciding events in one query, and only those not seen before.
+func (r *Reader) visible(ctx context.Context, a *access, evs []*events.Event) ([]*events.Event, error) {
+	out := make([]*events.Event, 0, len(evs))
+	if len(evs) == 0 {
+		return out, nil
+	}
 	st := r.rooms.State()
-	memberNID, memberKnown, err := st.LookupKeyNID(ctx, r.pool, memberKey)
+	memberNID, memberKnown, err := st.LookupKeyNID(ctx, r.pool, state.Key{Type: event.StateMember.Type, StateKey: string(a.user)})
 	if err != nil {
 		return nil, err
 	}
-	visNID, visKnown, err := st.LookupKeyNID(ctx, r.pool, visKey)
+	visNID, visKnown, err := st.LookupKeyNID(ctx, r.pool, state.Key{Type: event.StateHistoryVisibility.Type})
 	if err != nil {
 		return nil, err
 	}
-	at := map[int64]seenAt{}
-	out := evs[:0:0]
+	points := map[int64]point{}
+	var missing []events.NID
 	for _, e := range evs {
-		if e.StateKey != nil && e.Type == event.StateMember.Type && *e.StateKey == string(user) {
+		if _, ok := points[e.StateBefore]; ok {
+			continue
+		}
+		entries, err := st.Snapshot(ctx, r.pool, state.SnapshotNID(e.StateBefore))
+		if err != nil {
+			return nil, err
+		}
+		var p point
+		if memberKnown {
+			p.member = entries[memberNID]
+		}
+		if visKnown {
+			p.visibility = entries[visNID]
+		}
+		points[e.StateBefore] = p
+		for _, n := range []events.NID{p.member, p.visibility} {
+			if _, ok := r.values.get(n); n != 0 && !ok && !slices.Contains(missing, n) {
+				missing = append(missing, n)
+			}
+		}
+	}
+	if err := r.loadValues(ctx, missing); err != nil {
+		return nil, err
+	}
+	for _, e := range evs {
+		if e.Pos > a.until {
+			continue
+		}
+		if e.StateKey != nil && e.Type == event.StateMember.Type && *e.StateKey == string(a.user) {
 			out = append(out, e)
 			continue
 		}
-		seen, ok := at[e.StateBefore]
-		if !ok {
-			if seen, err = r.seenAt(ctx, state.SnapshotNID(e.StateBefore), memberNID, memberKnown, visNID, visKnown); err != nil {
-				return nil, err
-			}
-			at[e.StateBefore] = seen
+		p := points[e.StateBefore]
+		seen := seenAt{visibility: "shared", membership: event.MembershipLeave}
+		if m, ok := r.values.get(p.member); ok && p.member != 0 {
+			seen.membership = event.Membership(m)
 		}
-		if maySee(seen, membershipNow) {
+		if v, ok := r.values.get(p.visibility); ok && p.visibility != 0 && knownVisibility[v] {
+			seen.visibility = v
+		}
+		if maySee(seen, a) {
 			out = append(out, e)
 		}
 	}
 	return out, nil
 }
 
+// loadValues reads the membership or visibility the events nids set into
+// the value cache.
+func (r *Reader) loadValues(ctx context.Context, nids []events.NID) error {
+	if len(nids) == 0 {
+		return nil
+	}
+	evs, err := events.ByNIDs(ctx, r.pool, nids)
+	if err != nil {
+		return err
+	}
+	for _, e := range evs {
+		field := "history_visibility"
+		if e.Type == event.StateMember.Type {
+			field = "membership"
+		}
+		r.values.put(e.NID, gjson.GetBytes(e.Content(), field).Str)
+	}
+	return nil
+}
+
+// knownVisibility are the history visibilities of the spec; any other value
+// counts as shared, the default.
+var knownVisibility = map[string]bool{"world_readable": true, "shared": true, "invited": true, "joined": true}
+
 // maySee decides one event: world-readable history is for everyone; members
 // at the time see it; invitees too under "invited"; and under "shared"
-// every current member sees the room's whole history.
-func maySee(seen seenAt, now event.Membership) bool {
+// every member sees the room's whole history, up to their leave once they
+// have left.
+func maySee(seen seenAt, a *access) bool {
 	switch {
 	case seen.visibility == "world_readable":
 		return true
@@ -65,44 +137,8 @@ func maySee(seen seenAt, now event.Membership) bool {
 		return true
 	case seen.visibility == "invited" && seen.membership == event.MembershipInvite:
 		return true
-	case seen.visibility == "shared" && now == event.MembershipJoin:
+	case seen.visibility == "shared" && a.wasJoined:
 		return true
 	}
 	return false
-}
-
-func (r *Reader) seenAt(ctx context.Context, snap state.SnapshotNID, memberNID state.KeyNID, memberKnown bool, visNID state.KeyNID, visKnown bool) (seenAt, error) {
-	s := seenAt{visibility: "shared", membership: event.MembershipLeave}
-	entries, err := r.rooms.State().Snapshot(ctx, r.pool, snap)
-	if err != nil {
-		return s, err
-	}
-	var want []events.NID
-	var memberEv, visEv events.NID
-	if memberKnown {
-		memberEv = entries[memberNID]
-	}
-	if visKnown {
-		visEv = entries[visNID]
-	}
-	for _, n := range []events.NID{memberEv, visEv} {
-		if n != 0 {
-			want = append(want, n)
-		}
-	}
-	evs, err := events.ByNIDs(ctx, r.pool, want)
-	if err != nil {
-		return s, err
-	}
-	for _, e := range evs {
-		switch e.NID {
-		case memberEv:
-			s.membership = event.Membership(gjson.GetBytes(e.Content(), "membership").Str)
-		case visEv:
-			if v := gjson.GetBytes(e.Content(), "history_visibility").Str; v != "" {
-				s.visibility = v
-			}
-		}
-	}
-	return s, nil
 }
