@@ -170,6 +170,22 @@ type RoomAlias struct {
 	CreatedAt time.Time
 }
 
+type RoomSummary struct {
+	RoomNid           int64
+	SnapshotNid       int64
+	Name              *string
+	Topic             *string
+	CanonicalAlias    *string
+	AvatarUrl         *string
+	JoinRule          *string
+	HistoryVisibility *string
+	GuestAccess       *string
+	RoomType          *string
+	Encryption        *string
+	AllowedRoomIds    []string
+	JoinedMembers     int32
+}
+
 type StateKey struct {
 	KeyNid   int64
 	Type     string

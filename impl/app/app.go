@@ -19,12 +19,14 @@ import (
 	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
 	"github.com/hearth-hs/hearth/impl/config"
+	"github.com/hearth-hs/hearth/impl/directory"
 	"github.com/hearth-hs/hearth/impl/federation"
 	"github.com/hearth-hs/hearth/impl/federationapi"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/jobs"
 	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/pg"
+	"github.com/hearth-hs/hearth/impl/reports"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
 	"github.com/hearth-hs/hearth/impl/stream"
@@ -96,8 +98,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Rooms = rooms.New(rooms.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Key: a.Key, Logger: log, Now: opts.Now}, cfg.Rooms)
 	a.Stream = stream.NewNotifier(a.Pool, log)
 
+	reader := timeline.New(a.Rooms, log, opts.Now)
 	client := clientapi.New(clientapi.Deps{
-		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: timeline.New(a.Rooms, log, opts.Now),
+		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader,
+		Directory: directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log}),
+		Reports: reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
+			Users: a.Accounts, Logger: log}),
 	}, clientapi.Config{
 		ServerName:         cfg.ServerName,
 		PublicBaseURL:      cfg.PublicBaseURL,

@@ -12,18 +12,22 @@ import (
 
 	api "github.com/hearth-hs/hearth/gen/clientserver"
 	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/directory"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/media"
+	"github.com/hearth-hs/hearth/impl/reports"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
 )
 
 // Deps are the domain services the client API calls.
 type Deps struct {
-	Accounts *accounts.Service
-	Media    *media.Service
-	Rooms    *rooms.Service
-	Timeline *timeline.Reader
+	Accounts  *accounts.Service
+	Media     *media.Service
+	Rooms     *rooms.Service
+	Timeline  *timeline.Reader
+	Directory *directory.Service
+	Reports   *reports.Service
 }
 
 // Config is what the client API announces about this server.
@@ -61,6 +65,8 @@ type Server struct {
 	media    *media.Service
 	rooms    *rooms.Service
 	timeline *timeline.Reader
+	dir      *directory.Service
+	reports  *reports.Service
 	cfg      Config
 }
 
@@ -68,7 +74,8 @@ var _ api.StrictServerInterface = (*Server)(nil)
 
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
-	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, cfg: cfg}
+	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline,
+		dir: deps.Directory, reports: deps.Reports, cfg: cfg}
 }
 
 // API hands the adapter to the HTTP server: the embedded spec for routing
