@@ -187,9 +187,9 @@ func (s *Service) authEvents(room id.RoomID, version id.RoomVersion, sel pdu.Aut
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if p.RoomID == "" {
-			p.RoomID = room // room version 12 create events have none
-		}
+		// A room version 12 create event has no room_id, and must keep
+		// none: its ID (which join authorisation compares with the first
+		// join's prev_events) is the hash of exactly these fields.
 		if p.Type == event.StateCreate.Type {
 			create = p
 		}
