@@ -109,7 +109,7 @@ func (s *Service) appendTx(ctx context.Context, q *pg.Pipeline, held lock.Held, 
 	if err != nil {
 		return nil, err
 	}
-	if err := authorize(version, built.PDU, authEvents, create); err != nil {
+	if err := authorize(version, built.PDU, authEvents, create, s.localKey); err != nil {
 		return nil, err
 	}
 
@@ -203,8 +203,9 @@ func (s *Service) authEvents(room id.RoomID, version id.RoomVersion, sel pdu.Aut
 
 // authorize checks p against the auth rules with the given auth events
 // (and, for rooms whose ID is the create event's, that create event). A rule
-// that fails is M_FORBIDDEN, saying which.
-func authorize(version id.RoomVersion, p *pdu.PDU, authEvents []*pdu.PDU, create *pdu.PDU) error {
+// that fails is M_FORBIDDEN, saying which. getKey verifies the signatures
+// the rules check (a restricted join's authorising server).
+func authorize(version id.RoomVersion, p *pdu.PDU, authEvents []*pdu.PDU, create *pdu.PDU, getKey pdu.GetKeyFunc) error {
 	getEvents := func(ids []id.EventID) ([]*pdu.PDU, error) {
 		if create == nil {
 			return nil, nil
@@ -214,7 +215,7 @@ func authorize(version id.RoomVersion, p *pdu.PDU, authEvents []*pdu.PDU, create
 	if p.Type == event.StateCreate.Type {
 		authEvents = nil
 	}
-	err := eventauth.Authorize(version, p, authEvents, getEvents, nil)
+	err := eventauth.Authorize(version, p, authEvents, getEvents, getKey)
 	var fail eventauth.AuthFailError
 	if errors.As(err, &fail) {
 		return mxerr.Wrap(err, mxerr.Forbidden, forbiddenMessage(fail))
