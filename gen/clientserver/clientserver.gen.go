@@ -3090,84 +3090,6 @@ type SyncParams struct {
 // SyncParamsSetPresence defines parameters for Sync.
 type SyncParamsSetPresence string
 
-// Sync200JSONResponseBody_Rooms_Invite_InviteState defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Invite_InviteState struct {
-	Events *[]StrippedStateEvent `json:"events,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms_Invite defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Invite struct {
-	InviteState *Sync200JSONResponseBody_Rooms_Invite_InviteState `json:"invite_state,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms_Join_Summary defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Join_Summary struct {
-	MHeroes             *[]string `json:"m.heroes,omitempty"`
-	MInvitedMemberCount *int      `json:"m.invited_member_count,omitempty"`
-	MJoinedMemberCount  *int      `json:"m.joined_member_count,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms_Join_UnreadNotifications defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Join_UnreadNotifications struct {
-	HighlightCount    *int `json:"highlight_count,omitempty"`
-	NotificationCount *int `json:"notification_count,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms_Join_UnreadThreadNotifications defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Join_UnreadThreadNotifications struct {
-	HighlightCount    *int `json:"highlight_count,omitempty"`
-	NotificationCount *int `json:"notification_count,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms_Join defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Join struct {
-	AccountData               *EventBatch                                                              `json:"account_data,omitempty"`
-	Ephemeral                 *EventBatch                                                              `json:"ephemeral,omitempty"`
-	State                     *StateEventBatch                                                         `json:"state,omitempty"`
-	StateAfter                *StateEventBatch                                                         `json:"state_after,omitempty"`
-	Summary                   *Sync200JSONResponseBody_Rooms_Join_Summary                              `json:"summary,omitempty"`
-	Timeline                  *TimelineBatch                                                           `json:"timeline,omitempty"`
-	UnreadNotifications       *Sync200JSONResponseBody_Rooms_Join_UnreadNotifications                  `json:"unread_notifications,omitempty"`
-	UnreadThreadNotifications *map[string]Sync200JSONResponseBody_Rooms_Join_UnreadThreadNotifications `json:"unread_thread_notifications,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms_Knock_KnockState defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Knock_KnockState struct {
-	Events *[]StrippedStateEvent `json:"events,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms_Knock defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Knock struct {
-	KnockState *Sync200JSONResponseBody_Rooms_Knock_KnockState `json:"knock_state,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms_Leave defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms_Leave struct {
-	AccountData *EventBatch      `json:"account_data,omitempty"`
-	State       *StateEventBatch `json:"state,omitempty"`
-	StateAfter  *StateEventBatch `json:"state_after,omitempty"`
-	Timeline    *TimelineBatch   `json:"timeline,omitempty"`
-}
-
-// Sync200JSONResponseBody_Rooms defines parameters for Sync.
-type Sync200JSONResponseBody_Rooms struct {
-	Invite *map[string]Sync200JSONResponseBody_Rooms_Invite `json:"invite,omitempty"`
-	Join   *map[string]Sync200JSONResponseBody_Rooms_Join   `json:"join,omitempty"`
-	Knock  *map[string]Sync200JSONResponseBody_Rooms_Knock  `json:"knock,omitempty"`
-	Leave  *map[string]Sync200JSONResponseBody_Rooms_Leave  `json:"leave,omitempty"`
-}
-
-// Sync200JSONResponseBody defines parameters for Sync.
-type Sync200JSONResponseBody struct {
-	AccountData            *EventBatch                    `json:"account_data,omitempty"`
-	DeviceLists            *map[string]interface{}        `json:"device_lists,omitempty"`
-	DeviceOneTimeKeysCount *map[string]int                `json:"device_one_time_keys_count,omitempty"`
-	NextBatch              string                         `json:"next_batch"`
-	Presence               *EventBatch                    `json:"presence,omitempty"`
-	Rooms                  *Sync200JSONResponseBody_Rooms `json:"rooms,omitempty"`
-	ToDevice               *map[string]interface{}        `json:"to_device,omitempty"`
-}
-
 // QueryLocationByAliasParams defines parameters for QueryLocationByAlias.
 type QueryLocationByAliasParams struct {
 	Alias string `form:"alias" json:"alias"`
@@ -3190,6 +3112,9 @@ type QueryUserByProtocolParams struct {
 
 // SetAccountDataJSONBody defines parameters for SetAccountData.
 type SetAccountDataJSONBody = json.RawMessage
+
+// DefineFilterJSONBody defines parameters for DefineFilter.
+type DefineFilterJSONBody = json.RawMessage
 
 // DefineFilter200JSONResponseBody defines parameters for DefineFilter.
 type DefineFilter200JSONResponseBody struct {
@@ -3509,7 +3434,7 @@ type SendToDeviceJSONRequestBody SendToDeviceJSONBody
 type SetAccountDataJSONRequestBody = SetAccountDataJSONBody
 
 // DefineFilterJSONRequestBody defines body for DefineFilter for application/json ContentType.
-type DefineFilterJSONRequestBody = Filter
+type DefineFilterJSONRequestBody = DefineFilterJSONBody
 
 // RequestOpenIdTokenJSONRequestBody defines body for RequestOpenIdToken for application/json ContentType.
 type RequestOpenIdTokenJSONRequestBody = RequestOpenIdTokenJSONBody
@@ -14545,7 +14470,7 @@ type SyncResponseObject interface {
 	VisitSyncResponse(w http.ResponseWriter) error
 }
 
-type Sync200JSONResponse = Sync200JSONResponseBody
+type Sync200JSONResponse json.RawMessage
 
 func (response Sync200JSONResponse) VisitSyncResponse(w http.ResponseWriter) error {
 
@@ -14911,7 +14836,7 @@ type GetFilterResponseObject interface {
 	VisitGetFilterResponse(w http.ResponseWriter) error
 }
 
-type GetFilter200JSONResponse Filter
+type GetFilter200JSONResponse json.RawMessage
 
 func (response GetFilter200JSONResponse) VisitGetFilterResponse(w http.ResponseWriter) error {
 
@@ -22466,30 +22391,30 @@ var swaggerSpec = []string{
 	"OzTbAh96bUc6GZvwKTOxuSmJqn1ppBp8B+7azTWnKE1hVA0AcHhM7MqJN1CEdL5Ed915bTSD6RwmkIK4",
 	"X7fiANwCK+r9ShMGxLFDmrrGOLemI+hw1LIsSQBdmh4vziElLUUdXO8vDDkxzxW+5mmPghaTOzmvZUiy",
 	"NzVq/yiBkv12JffS7YrzyLB8zoUJR1PN0wzoVdjIbRuojtFv9XoR+mlZYy1uJLDNNdoovIh+6CBxEQ/x",
-	"1Atnv9kVn1HJHpyhLJs/A/ZbZM7ZNv89Pka6Jq/ZxbkZWSMJlKZksjJWr+cKxef2YF+LyYyOoulyEhPF",
-	"yaymidSTf9at3i7fFIWJOk2VvIbRYVT8L7agUekknp7IRJtn8iRf/EzIfZb2OfPJY0oJJyGJn1yP/5Pu",
-	"4OTFScvGm4cNIxhHrGaWdZgnDZWqoMIRzXaCZvnxu6DZDPIctT5ADnSNzy2h2DbPvyCQ8ehDEjOXA2fe",
-	"hudhYwRu57RbKb0ePIX52M6iZVb15dV7N9EsxkPRwRCNXPzIMMWpOMtkdeCjPB5Ry4paCp90YP6kal9O",
-	"HsUZtIrjN6r5e1dJ7BCx73hf1/fab9jiSTt4vHUyhY0HQ2pBpS9UEeqWN2VHhpKn/LLruVZIufj2aOnK",
-	"RUaU8anmoOEIThGGP+Z30Pt7x7UBgbWdid7Z1sMuFZyNGfBWHYpl08P1J5qQaPKo/t9RBPQAcMnM8/PV",
-	"H4yRVMXNA3n+7YINJIUYRRNNrQEXU7TlZJLNPqYQX0VyOduS9IOJ6C0wizY0UKB5R2EEMUcgZqf1ulJu",
-	"770jbq28OlvfwvkEqfNTtMG0ysHyiZ20xXR6KuSJm2bPkZZGU2809Y7M1FuRnWqY9oxXN6LNoZP1sLG3",
-	"OVjWuWK6AbO1S9sdElpMHjmYPSnrIoYq0mjVLSB+1yhyrIwfzHqNcntEjxXcZPgzPL/hPUiS6I/7aYsb",
-	"ywgiRGHICV06phoQw77P+3hDPbFqeaM/5FvuLfsDY21bGx+bdD8DHrS+6+5y8HRUbcr37RfgcX6WeZSu",
-	"D0V3BYW0ER+rCGynVP9i7GN12I/1AMZ6AM048m9s9QAWBKUTnlF8DemiJWxqBvlN2WpQdp4Cxh4INadg",
-	"4Dw2y6uMIssDIsXIKxQmtsf+12uX90OCQu0ZDlYZtWzplxvQq1KrPm32+9vHq08WpqvwrtU+/i1vMygi",
-	"ZZhx8Qg2mELAM+r0YryiOTTkbXUnPVKiVLGkGGKt68gnf4MTUqT6AkQJwohxarqGSmCEwGRxOZGp2loy",
-	"0Knv74qU0wOemu4WCLJdkZfJ1/CsQc3J1/D1ly+TL18mJoLOcMZgFMCvKaKQBYDXxkSYf/eN5zfYycqp",
-	"VZfUs/7lKLHM2PhBYFqHlPqbZ0LOV5OQ4CmaVfhJBFMKQ8BLfavBYd6pPoNianKepTEB0TlDf0JXvDph",
-	"GaDP1HxoEXnAAliTRyYZkXhR9jR5lN/rUQ5up8ldCw+V0znr5arLmRbnbh4UvZEhooNBHJOHgMKErCSN",
-	"iOAUyFRFamDXHBI6s0OQMPNoLy8uLi78buztItaO7SjjzLyEKYiZYUddM/ZzI5KQQ37GOIUgqdGPiSx8",
-	"bw5BpEsEa3w7e49YShhSbR77nHQxhMzL06uv6P3q4m+GAJXaGn+uvEU0oLXRnaHH/vvWxt4pI/O9by9e",
-	"7kbofruze+ghmKuMJoPyx7X47McFpBRF8JfcvjkBntuIV4Odyx3Z98i+R/Y9su/B2XdK4QLBh/wKwp0/",
-	"/0rjT6qv48tFGrsxZDNK2BgU84yDWK2g2+08WS3zVeQGmoTza5SAGXztbKT5HpmpPi4gebYGHZ9nyR0G",
-	"KB7SorvJBz1R0+4BRXzuMlBnyr05FKmWBhkqgXxOInNROUpS+QH0yiU4qkCuKpBtRowSSS/rZ1K8dNGv",
-	"JJubgFRVQCqn6hj4ydc9Z2i6Xsc/UjhbUeLyTym2fXmAd2m/6basGLafwEuvl+KY01wFQFWQ+NXDqsK/",
-	"Bp1b/7QU0J1Fxl6eorv++arUyjPfVkJJfG/3IysELplyjZTXyvoQQ/nPQSLr2s3hbcZbDXlDd1Q3bZfj",
-	"ld661oKitxZTwRhXW6PSG/Lh/747Fbtg5C2HWPlvl4FmF9+PXOuIAhGenv7/AA==",
+	"1Atnv9kVn1HJHpyhLJs/A/ZbZM7ZNv89Pka6Jq/ZxbkZWSMJlKZksjJWr+cKxccImO3EBe4juEGmhRRN",
+	"l5OYKHZotW+ksv2zbvV2+aaobtRp7+SFkHZXjrENH4staHw8ifcrMlvnmTzJFz8Tcp+lfc588phSwklI",
+	"4ifX4/+kOzi5gtKy8eaxxwjGEavZdh02TkMvK8h+RLOdoFl+/C5oNoM8R60PkANdKHRLKLbN8y8IZDz6",
+	"kMTM5cCZt+F52BiB2znt9mH4evAUNmg7i5ap2ZdX791EsxgPRQdDNHLxI8MUp+Isk9WBj/J4RC0rail8",
+	"0tH9k6qROnkUZ9Aqjt+o5u9dJbFD2L/jpV/fu8NhKzDt4AXYyVRHHgypBZW+UJWsWx6mHRlKnvLzsOda",
+	"ZuXi26OlKxcZUQa5miOPIzhFGP6YX2Tv7zHYBgTm5ivVezzcQkd1D7Q6OGNevlU3Z9n09mBzYpmwcvKo",
+	"/t9RmvQAkNMsRPLV71S32RuyH8grdxf0IinEKJpofhJwMUVb6inZ7GMK8VUkl7MtXWQwJWIL3KcNmxRo",
+	"3lEYQcwRiNlpPSKV23vviFsrj+vWt8E+Qer84m4wvXewtGknbdOdnpJ74sbjc6Sl0RgdjdEjM0ZXZKca",
+	"pj2x141oc+hkPWyIcQ6WdS7BbsBs7Qp+h4QWk0cOZk/KuoihCqhadVyI3zWKHCvjB7Neo9we0ZsMNxn+",
+	"DM9vPbndSfTH/YLHjWUEEaIw5IQuHTMqiGHf5328oV6StaQiGPLJ+pYdjLG2rY1varpfOw9axnZ3qYY6",
+	"ilPl+/YL8Di/Pj1K14eiu4JC2oiPVQS2U0UDMfaxXimMZQ/GsgfNcPlvbGUPFgSlE55RfA3poiWwawb5",
+	"TdlqUHaeAsYeCDVnmuA8NsurjCLLOynFyCsUJrbH/tdrl2dSgkLtiRxWGbVs6Zcb0KtSqz5t9vvbx6tP",
+	"Fqar8K7VPv4tbzMoImWYcfHWN5hCwDPq9DC+ojk05G11Jz0yv1SxpBhirfvNJ3+DE1Kk+gJECcKIcWq6",
+	"hkpghMBkcTmRGelaEu2p7++KzNoDnpruFgiyXZGXydfwrEHNydfw9Zcvky9fJiaCznDGYBTArymikAWA",
+	"18ZEmH/3jec32MnKqVWX1LPM5yixzNj4QWBah5T6m2dCzleTkOApmlX4SQRTCkPAS32rwWHeqT6DYmpy",
+	"nqUxAdE5Q39CV7w6YRmgz9R8aBF5wAJYk0cmGZF4OPc0eZTf62ETbqfJXesrldM56+Wqy5kW524eFL2R",
+	"IeKXQRyTh4DChKzkxojgFMiMTGpg11QZOoFFkDDzaC8vLi4u/G7s7SLWju0o48y8hCmImWFHXTP2cyOS",
+	"kEN+xjiFIKnRj4ksfG8OQaQrIWt8O3uPWEoYUm0e+5x0MYRMP9Srr+j96uJvhgCV2hp/rryWNKC10Z2h",
+	"x/771sbeKSPzvW8vXu5G6H67s3voIZirDE+D8se1+OzHBaQURfCX3L45AZ7bCICDncsd2ffIvkf2PbLv",
+	"wdl3SuECwYf8CsKdP/9K40+qr+PbShq7MWQzStgYFPOMg1itoNvtPKot03LkBpqE82uUgBl87Wyk+R6Z",
+	"qT4uIHm2Bh2fZ8kdBige0qK7yQc9UdPuAUV87jJQZ2bBORQZpQYZKoF8TiJz7TxKUvkB9EqZOKpAriqQ",
+	"bUaMEkkv6yeMvHTRrySbm4BUFXoqp+oY+MnXPWdoul7HP1I4W1Hi8k8ptn15gHdpv+m2rBi2n8BLr5fi",
+	"mNNcBUBVkPjVw6rCvwadW/+0FNCdRcZenqK7/vmq1Moz31YpSnxv9yMrBC6Zco2U18pLEUP5z0Ei69rN",
+	"4W3GWw15Q3dUN22X45XeutaCorcWU8EYV1uj0hvy4f++OxW7YOQth1jgcJeBZhffj1zriAIRnp7+/wA=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -25,6 +25,14 @@ func (t *GetAccountDataPerRoom200JSONResponse) UnmarshalJSON(b []byte) error {
 	return (*json.RawMessage)(t).UnmarshalJSON(b)
 }
 
+func (t GetFilter200JSONResponse) MarshalJSON() ([]byte, error) {
+	return json.RawMessage(t).MarshalJSON()
+}
+
+func (t *GetFilter200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*json.RawMessage)(t).UnmarshalJSON(b)
+}
+
 func (t GetOneEvent200JSONResponse) MarshalJSON() ([]byte, error) {
 	return json.RawMessage(t).MarshalJSON()
 }
@@ -46,5 +54,11 @@ func (t GetProfileField200JSONResponse) MarshalJSON() ([]byte, error) {
 }
 
 func (t *GetProfileField200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*json.RawMessage)(t).UnmarshalJSON(b)
+}
+
+func (t Sync200JSONResponse) MarshalJSON() ([]byte, error) { return json.RawMessage(t).MarshalJSON() }
+
+func (t *Sync200JSONResponse) UnmarshalJSON(b []byte) error {
 	return (*json.RawMessage)(t).UnmarshalJSON(b)
 }

@@ -71,6 +71,12 @@ type EventTxn struct {
 	CreatedAt time.Time
 }
 
+type Filter struct {
+	UserID   id.UserID
+	FilterID int64
+	Filter   []byte
+}
+
 type LoginToken struct {
 	TokenHash []byte
 	UserID    id.UserID

@@ -30,6 +30,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
 	"github.com/hearth-hs/hearth/impl/stream"
+	"github.com/hearth-hs/hearth/impl/syncer"
 	"github.com/hearth-hs/hearth/impl/telemetry"
 )
 
@@ -101,6 +102,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	reader := timeline.New(a.Rooms, log, opts.Now)
 	client := clientapi.New(clientapi.Deps{
 		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader,
+		Sync:      syncer.New(syncer.Deps{Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Notifier: a.Stream, Logger: log}, cfg.Sync),
 		Directory: directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log}),
 		Reports: reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
 			Users: a.Accounts, Logger: log}),

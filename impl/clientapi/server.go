@@ -18,6 +18,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/reports"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
+	"github.com/hearth-hs/hearth/impl/syncer"
 )
 
 // Deps are the domain services the client API calls.
@@ -26,6 +27,7 @@ type Deps struct {
 	Media     *media.Service
 	Rooms     *rooms.Service
 	Timeline  *timeline.Reader
+	Sync      *syncer.Service
 	Directory *directory.Service
 	Reports   *reports.Service
 }
@@ -65,6 +67,7 @@ type Server struct {
 	media    *media.Service
 	rooms    *rooms.Service
 	timeline *timeline.Reader
+	sync     *syncer.Service
 	dir      *directory.Service
 	reports  *reports.Service
 	cfg      Config
@@ -74,7 +77,7 @@ var _ api.StrictServerInterface = (*Server)(nil)
 
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
-	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline,
+	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, sync: deps.Sync,
 		dir: deps.Directory, reports: deps.Reports, cfg: cfg}
 }
 

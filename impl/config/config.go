@@ -23,6 +23,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/pg/cluster"
 	"github.com/hearth-hs/hearth/impl/rooms"
+	"github.com/hearth-hs/hearth/impl/syncer"
 	"github.com/hearth-hs/hearth/impl/telemetry"
 	"github.com/hearth-hs/hearth/impl/tlscert"
 )
@@ -52,6 +53,7 @@ type Config struct {
 	Registration     accounts.RegistrationConfig `yaml:"registration"`
 	Accounts         accounts.Config             `yaml:"accounts"`
 	Rooms            rooms.Config                `yaml:"rooms"`
+	Sync             syncer.Config               `yaml:"sync"`
 	Log              telemetry.Config            `yaml:"log"`
 	WellKnown        clientapi.WellKnown         `yaml:"well_known"`
 
@@ -82,6 +84,7 @@ func Default() Config {
 		Registration:     acc.Registration,
 		Accounts:         acc,
 		Rooms:            rooms.DefaultConfig(),
+		Sync:             syncer.DefaultConfig(),
 		Log:              telemetry.DefaultConfig(),
 		Media:            media.DefaultConfig(),
 		Jobs:             jobs.DefaultConfig(),

@@ -1,0 +1,225 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+
+	"maunium.net/go/mautrix/event"
+	"maunium.net/go/mautrix/id"
+
+	"github.com/hearth-hs/hearth/gen/db"
+	"github.com/hearth-hs/hearth/impl/filter"
+	"github.com/hearth-hs/hearth/impl/rooms/events"
+	"github.com/hearth-hs/hearth/impl/rooms/state"
+	"github.com/hearth-hs/hearth/impl/stream"
+)
+
+// joinedRooms fills the join section: rooms with events in the window,
+// rooms the user just joined, and rooms with only ephemeral or account
+// data news.
+func (s *Service) joinedRooms(ctx context.Context, r Request, f *filter.Filter, since, upto stream.Pos, joined []*membership, resp *response) error {
+	if len(joined) == 0 {
+		return nil
+	}
+	var tf, sf *filter.RoomEventFilter
+	if f.Room != nil {
+		tf, sf = f.Room.Timeline, f.Room.State
+	}
+	limit := s.cfg.TimelineLimit
+	if tf != nil {
+		limit = tf.LimitOr(limit, 1000)
+	}
+
+	// Which rooms have news: all of them when fresh, else those with events
+	// in the window.
+	var fresh, stale []*membership
+	for _, m := range joined {
+		if m.fresh {
+			fresh = append(fresh, m)
+		} else {
+			stale = append(stale, m)
+		}
+	}
+	active := map[int64]bool{}
+	if len(stale) > 0 {
+		nids := make([]int64, len(stale))
+		for i, m := range stale {
+			nids[i] = m.RoomNid
+		}
+		found, err := s.q.SyncActiveRooms(ctx, s.d.Pool, db.SyncActiveRoomsParams{Since: int64(since), Upto: int64(upto), RoomNids: nids})
+		if err != nil {
+			return fmt.Errorf("find active rooms: %w", err)
+		}
+		for _, n := range found {
+			active[n] = true
+		}
+	}
+	var busy []*membership
+	for _, m := range stale {
+		if active[m.RoomNid] {
+			busy = append(busy, m)
+		}
+	}
+	windows, err := s.timelines(ctx, fresh, 0, uptosOf(fresh, upto), limit)
+	if err != nil {
+		return err
+	}
+	more, err := s.timelines(ctx, busy, since, uptosOf(busy, upto), limit)
+	if err != nil {
+		return err
+	}
+	for k, v := range more {
+		windows[k] = v
+	}
+
+	all := make([]id.RoomID, len(joined))
+	for i, m := range joined {
+		all[i] = m.id
+	}
+	ephemeral, accountData, err := s.roomExtras(ctx, r, f, since, upto, all)
+	if err != nil {
+		return err
+	}
+	var summarise []*membership
+	for _, m := range joined {
+		w := windows[m.RoomNid]
+		if w == nil && len(ephemeral[m.id]) == 0 && len(accountData[m.id]) == 0 {
+			continue
+		}
+		room := &joinedRoom{Ephemeral: ephemeral[m.id], AccountData: accountData[m.id]}
+		resp.join[m.id] = room
+		if w == nil {
+			continue
+		}
+		if err := s.fillTimeline(ctx, r, tf, sf, m, w, since, upto, room); err != nil {
+			return err
+		}
+		if m.fresh || hasMemberChange(w.events) {
+			summarise = append(summarise, m)
+		}
+	}
+	return s.summaries(ctx, r.User, summarise, resp)
+}
+
+func uptosOf(ms []*membership, upto stream.Pos) []stream.Pos {
+	out := make([]stream.Pos, len(ms))
+	for i := range out {
+		out[i] = upto
+	}
+	return out
+}
+
+// fillTimeline puts a room's window into its section: the events the user
+// may see and the filter keeps, and the state before them (or after, with
+// use_state_after).
+func (s *Service) fillTimeline(ctx context.Context, r Request, tf, sf *filter.RoomEventFilter, m *membership, w *roomWindow, since, upto stream.Pos, room *joinedRoom) error {
+	evs, err := s.d.Timeline.Visible(ctx, r.User, event.Membership(m.Membership), w.events)
+	if err != nil {
+		return err
+	}
+	kept := evs[:0:0]
+	for _, e := range evs {
+		if tf == nil || tf.Match(fields(e)) {
+			kept = append(kept, e)
+		}
+	}
+	room.Timeline.Limited = w.limited
+	if len(w.events) > 0 {
+		room.Timeline.PrevBatch = (w.events[0].Pos - 1).Token()
+	} else {
+		room.Timeline.PrevBatch = upto.Token()
+	}
+	if room.Timeline.Events, err = s.render(ctx, r, kept, 0); err != nil {
+		return err
+	}
+
+	var members map[string]bool
+	if sf != nil && sf.LazyLoadMembers {
+		members = lazyMembers(r.User, kept)
+	}
+	// The state wanted is before the window's first event, or with
+	// use_state_after after its last one.
+	var at state.SnapshotNID
+	switch {
+	case r.UseStateAfter && len(w.events) > 0:
+		at = state.SnapshotNID(w.events[len(w.events)-1].StateAfter)
+	case len(w.events) > 0:
+		at = state.SnapshotNID(w.events[0].StateBefore)
+	default:
+		if at, err = s.d.Rooms.SnapshotAt(ctx, m.RoomNid, upto); err != nil {
+			return err
+		}
+	}
+	var stateEvents []*events.Event
+	switch {
+	case m.fresh:
+		stateEvents, err = s.d.Rooms.StateEvents(ctx, at, keepState(sf, members))
+	case w.limited || r.UseStateAfter:
+		stateEvents, err = s.stateDelta(ctx, m.RoomNid, since, at, keepState(sf, members))
+	}
+	if err != nil {
+		return err
+	}
+	rendered, err := s.render(ctx, r, stateEvents, 0)
+	if err != nil {
+		return err
+	}
+	if r.UseStateAfter {
+		room.StateAfter = &eventList{Events: rendered}
+	} else {
+		room.State = &eventList{Events: rendered}
+	}
+	return nil
+}
+
+// stateDelta is the state that changed between the room's state at since
+// and snapshot to.
+func (s *Service) stateDelta(ctx context.Context, roomNID int64, since stream.Pos, to state.SnapshotNID, keep func(state.Key) bool) ([]*events.Event, error) {
+	from, err := s.d.Rooms.SnapshotAt(ctx, roomNID, since)
+	if err != nil {
+		return nil, err
+	}
+	if from == to {
+		return nil, nil
+	}
+	st := s.d.Rooms.State()
+	before, err := st.Snapshot(ctx, s.d.Pool, from)
+	if err != nil {
+		return nil, err
+	}
+	after, err := st.Snapshot(ctx, s.d.Pool, to)
+	if err != nil {
+		return nil, err
+	}
+	var changedKeys []state.KeyNID
+	for k, n := range after {
+		if before[k] != n {
+			changedKeys = append(changedKeys, k)
+		}
+	}
+	keys, err := st.Keys(ctx, s.d.Pool, changedKeys)
+	if err != nil {
+		return nil, err
+	}
+	var nids []events.NID
+	for _, k := range changedKeys {
+		if keep(keys[k]) {
+			nids = append(nids, after[k])
+		}
+	}
+	return events.ByNIDs(ctx, s.d.Pool, nids)
+}
+
+func hasMemberChange(evs []*events.Event) bool {
+	for _, e := range evs {
+		if e.Type == event.StateMember.Type && e.StateKey != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// fields are what a room event filter looks at.
+func fields(e *events.Event) filter.Fields {
+	return filter.Fields{Room: e.RoomID, Sender: e.Sender, Type: e.Type, HasURL: filter.HasURL(e.Content())}
+}

@@ -1,0 +1,101 @@
+package syncer
+
+import (
+	"context"
+	"time"
+
+	"maunium.net/go/mautrix/id"
+
+	"github.com/hearth-hs/hearth/impl/stream"
+)
+
+// Request is a /sync request.
+type Request struct {
+	User   id.UserID
+	Device id.DeviceID
+	// Since is the client's token; empty for an initial sync.
+	Since string
+	// Filter is the filter parameter: inline JSON or a stored filter's ID.
+	Filter    string
+	FullState bool
+	// UseStateAfter asks for state_after (the state at the end of the
+	// timeline) instead of state.
+	UseStateAfter bool
+	// Timeout is how long to wait for news before answering.
+	Timeout     time.Duration
+	SetPresence string
+}
+
+// Sync answers a /sync request with the response body. With a since token
+// and nothing new for the user, it waits on the stream until something
+// concerning them commits or the timeout passes, then answers what there is
+// (possibly nothing) with a fresh next_batch.
+func (s *Service) Sync(ctx context.Context, r Request) ([]byte, error) {
+	f, err := s.resolveFilter(ctx, r.User, r.Filter)
+	if err != nil {
+		return nil, err
+	}
+	// An initial sync has no token; a token may still be s0.
+	initial := r.Since == ""
+	var since stream.Pos
+	if !initial {
+		if since, err = stream.ParseToken(r.Since); err != nil {
+			return nil, err
+		}
+	}
+	if r.SetPresence != "" && s.d.Ephemeral != nil {
+		if err := s.d.Ephemeral.SetPresence(ctx, r.User, r.SetPresence); err != nil {
+			return nil, err
+		}
+	}
+	upto, err := s.d.Notifier.Refresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if upto < since {
+		// A token from a process that saw further: nothing is lost by
+		// answering from it.
+		upto = since
+	}
+	deadline := time.Now().Add(min(r.Timeout, s.cfg.MaxTimeout))
+	for {
+		resp, watch, err := s.compute(ctx, r, f, since, upto)
+		if err != nil {
+			return nil, err
+		}
+		if initial || r.FullState || !resp.empty() || !time.Now().Before(deadline) {
+			return resp.encode(upto)
+		}
+		waitCtx, cancel := context.WithDeadline(ctx, deadline)
+		next, err := s.d.Notifier.Wait(waitCtx, upto, watch.match)
+		cancel()
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // the client went away
+		}
+		if err != nil {
+			// Our own deadline: answer with a fresh position.
+			if next, err = s.d.Notifier.Refresh(ctx); err != nil {
+				return nil, err
+			}
+		}
+		upto = max(upto, next)
+	}
+}
+
+// watch is what a waiting sync wants to be woken for.
+type watch struct {
+	user  id.UserID
+	rooms map[id.RoomID]bool
+}
+
+func (w *watch) match(c stream.Change) bool {
+	if w.rooms[c.Room] {
+		return true
+	}
+	for _, u := range c.Users {
+		if u == w.user {
+			return true
+		}
+	}
+	return false
+}
