@@ -21,3 +21,9 @@ SELECT pg_notify('hearth_stream', @payload::text);
 -- and users; delivered at commit.
 SELECT pg_notify('hearth_stream', json_build_object(
     'p', currval('stream_positions'), 'r', @room_id::text, 'u', @users::text[])::text);
+
+-- name: StreamNotifyCurrentRooms :exec
+-- Announces the transaction's current position for several rooms (a
+-- presence change concerns every room its user is in) and users.
+SELECT pg_notify('hearth_stream', json_build_object(
+    'p', currval('stream_positions'), 'rs', @room_ids::text[], 'u', @users::text[])::text);

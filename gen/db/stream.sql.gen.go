@@ -69,3 +69,20 @@ func (q *Queries) StreamNotifyCurrent(ctx context.Context, db DBTX, arg StreamNo
 	_, err := db.Exec(ctx, streamNotifyCurrent, arg.RoomID, arg.Users)
 	return err
 }
+
+const streamNotifyCurrentRooms = `-- name: StreamNotifyCurrentRooms :exec
+SELECT pg_notify('hearth_stream', json_build_object(
+    'p', currval('stream_positions'), 'rs', $1::text[], 'u', $2::text[])::text)
+`
+
+type StreamNotifyCurrentRoomsParams struct {
+	RoomIds []string
+	Users   []string
+}
+
+// Announces the transaction's current position for several rooms (a
+// presence change concerns every room its user is in) and users.
+func (q *Queries) StreamNotifyCurrentRooms(ctx context.Context, db DBTX, arg StreamNotifyCurrentRoomsParams) error {
+	_, err := db.Exec(ctx, streamNotifyCurrentRooms, arg.RoomIds, arg.Users)
+	return err
+}

@@ -92,6 +92,11 @@ func (w *watch) match(c stream.Change) bool {
 	if w.rooms[c.Room] {
 		return true
 	}
+	for _, r := range c.Rooms {
+		if w.rooms[r] {
+			return true
+		}
+	}
 	for _, u := range c.Users {
 		if u == w.user {
 			return true
