@@ -236,3 +236,34 @@ func TestFailedRoomUpgradeLeavesNoTrace(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &alias))
 	require.Equal(t, "#tea:hearth.test", alias["alias"])
 }
+
+// TestConcurrentRoomUpgrades upgrades one room from several requests at
+// once: the room's lock lets one through, the others find the tombstone.
+func TestConcurrentRoomUpgrades(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := servertest.New(t)
+	alice := s.Register(t, "alice", "wonderland1")
+	created, err := alice.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "private_chat"})
+	require.NoError(t, err)
+	rooms := roomCount(t, s)
+	const n = 4
+	statuses := make(chan int, n)
+	for range n {
+		go func() {
+			statuses <- upgrade(t, s, alice, created.RoomID, map[string]any{"new_version": "12"}).Status
+		}()
+	}
+	var ok, refused int
+	for range n {
+		switch <-statuses {
+		case http.StatusOK:
+			ok++
+		case http.StatusBadRequest:
+			refused++
+		}
+	}
+	require.Equal(t, 1, ok)
+	require.Equal(t, n-1, refused)
+	require.Equal(t, rooms+1, roomCount(t, s))
+}
