@@ -60,37 +60,46 @@ WHERE r.room_id = $1;
 -- knocked on, or read by anyone, largest first and then by room ID, after
 -- the key (from the start when @from_start), filtered by a lower-case
 -- search term ("" for none) and, when @by_type, by room type (@untyped for
--- rooms with none).
-SELECT r.room_id, sqlc.embed(s)
-FROM rooms r JOIN room_summaries s USING (room_nid)
-WHERE r.published
-  AND (s.join_rule IN ('public', 'knock', 'knock_restricted') OR s.history_visibility = 'world_readable')
-  AND (@search::text = '' OR strpos(lower(coalesce(s.name, '')), @search::text) > 0
-       OR strpos(lower(coalesce(s.topic, '')), @search::text) > 0
-       OR strpos(lower(coalesce(s.canonical_alias, '')), @search::text) > 0)
-  AND (NOT @by_type::boolean OR (s.room_type IS NULL AND @untyped::boolean) OR s.room_type = ANY(@room_types::text[]))
-  AND (@from_start::boolean OR s.joined_members < @key_joined::integer
-       OR (s.joined_members = @key_joined::integer AND r.room_id > @key_room::text))
-ORDER BY s.joined_members DESC, r.room_id ASC
+-- rooms with none). Each row carries the size of the whole filtered list.
+WITH listed AS (
+    SELECT r.room_id, s.*
+    FROM rooms r JOIN room_summaries s USING (room_nid)
+    WHERE r.published
+      AND (s.join_rule IN ('public', 'knock', 'knock_restricted') OR s.history_visibility = 'world_readable')
+      AND (@search::text = '' OR strpos(lower(coalesce(s.name, '')), @search::text) > 0
+           OR strpos(lower(coalesce(s.topic, '')), @search::text) > 0
+           OR strpos(lower(coalesce(s.canonical_alias, '')), @search::text) > 0)
+      AND (NOT @by_type::boolean OR (s.room_type IS NULL AND @untyped::boolean) OR s.room_type = ANY(@room_types::text[]))
+)
+SELECT l.*, (SELECT count(*) FROM listed)::integer AS total
+FROM listed l
+WHERE @from_start::boolean OR l.joined_members < @key_joined::integer
+   OR (l.joined_members = @key_joined::integer AND l.room_id > @key_room::text)
+ORDER BY l.joined_members DESC, l.room_id ASC
 LIMIT @max_rows::integer;
 
 -- name: PublicRoomsBefore :many
 -- PublicRoomsAfter backwards: the rooms before the key, nearest first.
-SELECT r.room_id, sqlc.embed(s)
-FROM rooms r JOIN room_summaries s USING (room_nid)
-WHERE r.published
-  AND (s.join_rule IN ('public', 'knock', 'knock_restricted') OR s.history_visibility = 'world_readable')
-  AND (@search::text = '' OR strpos(lower(coalesce(s.name, '')), @search::text) > 0
-       OR strpos(lower(coalesce(s.topic, '')), @search::text) > 0
-       OR strpos(lower(coalesce(s.canonical_alias, '')), @search::text) > 0)
-  AND (NOT @by_type::boolean OR (s.room_type IS NULL AND @untyped::boolean) OR s.room_type = ANY(@room_types::text[]))
-  AND (s.joined_members > @key_joined::integer
-       OR (s.joined_members = @key_joined::integer AND r.room_id < @key_room::text))
-ORDER BY s.joined_members ASC, r.room_id DESC
+WITH listed AS (
+    SELECT r.room_id, s.*
+    FROM rooms r JOIN room_summaries s USING (room_nid)
+    WHERE r.published
+      AND (s.join_rule IN ('public', 'knock', 'knock_restricted') OR s.history_visibility = 'world_readable')
+      AND (@search::text = '' OR strpos(lower(coalesce(s.name, '')), @search::text) > 0
+           OR strpos(lower(coalesce(s.topic, '')), @search::text) > 0
+           OR strpos(lower(coalesce(s.canonical_alias, '')), @search::text) > 0)
+      AND (NOT @by_type::boolean OR (s.room_type IS NULL AND @untyped::boolean) OR s.room_type = ANY(@room_types::text[]))
+)
+SELECT l.*, (SELECT count(*) FROM listed)::integer AS total
+FROM listed l
+WHERE l.joined_members > @key_joined::integer
+   OR (l.joined_members = @key_joined::integer AND l.room_id < @key_room::text)
+ORDER BY l.joined_members ASC, l.room_id DESC
 LIMIT @max_rows::integer;
 
 -- name: PublicRoomsCount :one
--- How many rooms PublicRoomsAfter lists in all, with the same filter.
+-- How many rooms PublicRoomsAfter lists in all, with the same filter, for
+-- pages past the end (whose rows cannot carry it).
 SELECT count(*)::integer
 FROM rooms r JOIN room_summaries s USING (room_nid)
 WHERE r.published

@@ -47,51 +47,68 @@ func (q *Queries) AliasesMoveRoom(ctx context.Context, db DBTX, arg AliasesMoveR
 }
 
 const publicRoomsAfter = `-- name: PublicRoomsAfter :many
-SELECT r.room_id, s.room_nid, s.snapshot_nid, s.name, s.topic, s.canonical_alias, s.avatar_url, s.join_rule, s.history_visibility, s.guest_access, s.room_type, s.encryption, s.allowed_room_ids, s.joined_members
-FROM rooms r JOIN room_summaries s USING (room_nid)
-WHERE r.published
-  AND (s.join_rule IN ('public', 'knock', 'knock_restricted') OR s.history_visibility = 'world_readable')
-  AND ($1::text = '' OR strpos(lower(coalesce(s.name, '')), $1::text) > 0
-       OR strpos(lower(coalesce(s.topic, '')), $1::text) > 0
-       OR strpos(lower(coalesce(s.canonical_alias, '')), $1::text) > 0)
-  AND (NOT $2::boolean OR (s.room_type IS NULL AND $3::boolean) OR s.room_type = ANY($4::text[]))
-  AND ($5::boolean OR s.joined_members < $6::integer
-       OR (s.joined_members = $6::integer AND r.room_id > $7::text))
-ORDER BY s.joined_members DESC, r.room_id ASC
-LIMIT $8::integer
+WITH listed AS (
+    SELECT r.room_id, s.room_nid, s.snapshot_nid, s.name, s.topic, s.canonical_alias, s.avatar_url, s.join_rule, s.history_visibility, s.guest_access, s.room_type, s.encryption, s.allowed_room_ids, s.joined_members
+    FROM rooms r JOIN room_summaries s USING (room_nid)
+    WHERE r.published
+      AND (s.join_rule IN ('public', 'knock', 'knock_restricted') OR s.history_visibility = 'world_readable')
+      AND ($5::text = '' OR strpos(lower(coalesce(s.name, '')), $5::text) > 0
+           OR strpos(lower(coalesce(s.topic, '')), $5::text) > 0
+           OR strpos(lower(coalesce(s.canonical_alias, '')), $5::text) > 0)
+      AND (NOT $6::boolean OR (s.room_type IS NULL AND $7::boolean) OR s.room_type = ANY($8::text[]))
+)
+SELECT l.room_id, l.room_nid, l.snapshot_nid, l.name, l.topic, l.canonical_alias, l.avatar_url, l.join_rule, l.history_visibility, l.guest_access, l.room_type, l.encryption, l.allowed_room_ids, l.joined_members, (SELECT count(*) FROM listed)::integer AS total
+FROM listed l
+WHERE $1::boolean OR l.joined_members < $2::integer
+   OR (l.joined_members = $2::integer AND l.room_id > $3::text)
+ORDER BY l.joined_members DESC, l.room_id ASC
+LIMIT $4::integer
 `
 
 type PublicRoomsAfterParams struct {
-	Search    string
-	ByType    bool
-	Untyped   bool
-	RoomTypes []string
 	FromStart bool
 	KeyJoined int32
 	KeyRoom   string
 	MaxRows   int32
+	Search    string
+	ByType    bool
+	Untyped   bool
+	RoomTypes []string
 }
 
 type PublicRoomsAfterRow struct {
-	RoomID      string
-	RoomSummary RoomSummary
+	RoomID            string
+	RoomNid           int64
+	SnapshotNid       int64
+	Name              *string
+	Topic             *string
+	CanonicalAlias    *string
+	AvatarUrl         *string
+	JoinRule          *string
+	HistoryVisibility *string
+	GuestAccess       *string
+	RoomType          *string
+	Encryption        *string
+	AllowedRoomIds    []string
+	JoinedMembers     int32
+	Total             int32
 }
 
 // A page of the public room list: published rooms that can be joined or
 // knocked on, or read by anyone, largest first and then by room ID, after
 // the key (from the start when @from_start), filtered by a lower-case
 // search term ("" for none) and, when @by_type, by room type (@untyped for
-// rooms with none).
+// rooms with none). Each row carries the size of the whole filtered list.
 func (q *Queries) PublicRoomsAfter(ctx context.Context, db DBTX, arg PublicRoomsAfterParams) ([]PublicRoomsAfterRow, error) {
 	rows, err := db.Query(ctx, publicRoomsAfter,
-		arg.Search,
-		arg.ByType,
-		arg.Untyped,
-		arg.RoomTypes,
 		arg.FromStart,
 		arg.KeyJoined,
 		arg.KeyRoom,
 		arg.MaxRows,
+		arg.Search,
+		arg.ByType,
+		arg.Untyped,
+		arg.RoomTypes,
 	)
 	if err != nil {
 		return nil, err
@@ -102,19 +119,20 @@ func (q *Queries) PublicRoomsAfter(ctx context.Context, db DBTX, arg PublicRooms
 		var i PublicRoomsAfterRow
 		if err := rows.Scan(
 			&i.RoomID,
-			&i.RoomSummary.RoomNid,
-			&i.RoomSummary.SnapshotNid,
-			&i.RoomSummary.Name,
-			&i.RoomSummary.Topic,
-			&i.RoomSummary.CanonicalAlias,
-			&i.RoomSummary.AvatarUrl,
-			&i.RoomSummary.JoinRule,
-			&i.RoomSummary.HistoryVisibility,
-			&i.RoomSummary.GuestAccess,
-			&i.RoomSummary.RoomType,
-			&i.RoomSummary.Encryption,
-			&i.RoomSummary.AllowedRoomIds,
-			&i.RoomSummary.JoinedMembers,
+			&i.RoomNid,
+			&i.SnapshotNid,
+			&i.Name,
+			&i.Topic,
+			&i.CanonicalAlias,
+			&i.AvatarUrl,
+			&i.JoinRule,
+			&i.HistoryVisibility,
+			&i.GuestAccess,
+			&i.RoomType,
+			&i.Encryption,
+			&i.AllowedRoomIds,
+			&i.JoinedMembers,
+			&i.Total,
 		); err != nil {
 			return nil, err
 		}
@@ -127,45 +145,62 @@ func (q *Queries) PublicRoomsAfter(ctx context.Context, db DBTX, arg PublicRooms
 }
 
 const publicRoomsBefore = `-- name: PublicRoomsBefore :many
-SELECT r.room_id, s.room_nid, s.snapshot_nid, s.name, s.topic, s.canonical_alias, s.avatar_url, s.join_rule, s.history_visibility, s.guest_access, s.room_type, s.encryption, s.allowed_room_ids, s.joined_members
-FROM rooms r JOIN room_summaries s USING (room_nid)
-WHERE r.published
-  AND (s.join_rule IN ('public', 'knock', 'knock_restricted') OR s.history_visibility = 'world_readable')
-  AND ($1::text = '' OR strpos(lower(coalesce(s.name, '')), $1::text) > 0
-       OR strpos(lower(coalesce(s.topic, '')), $1::text) > 0
-       OR strpos(lower(coalesce(s.canonical_alias, '')), $1::text) > 0)
-  AND (NOT $2::boolean OR (s.room_type IS NULL AND $3::boolean) OR s.room_type = ANY($4::text[]))
-  AND (s.joined_members > $5::integer
-       OR (s.joined_members = $5::integer AND r.room_id < $6::text))
-ORDER BY s.joined_members ASC, r.room_id DESC
-LIMIT $7::integer
+WITH listed AS (
+    SELECT r.room_id, s.room_nid, s.snapshot_nid, s.name, s.topic, s.canonical_alias, s.avatar_url, s.join_rule, s.history_visibility, s.guest_access, s.room_type, s.encryption, s.allowed_room_ids, s.joined_members
+    FROM rooms r JOIN room_summaries s USING (room_nid)
+    WHERE r.published
+      AND (s.join_rule IN ('public', 'knock', 'knock_restricted') OR s.history_visibility = 'world_readable')
+      AND ($4::text = '' OR strpos(lower(coalesce(s.name, '')), $4::text) > 0
+           OR strpos(lower(coalesce(s.topic, '')), $4::text) > 0
+           OR strpos(lower(coalesce(s.canonical_alias, '')), $4::text) > 0)
+      AND (NOT $5::boolean OR (s.room_type IS NULL AND $6::boolean) OR s.room_type = ANY($7::text[]))
+)
+SELECT l.room_id, l.room_nid, l.snapshot_nid, l.name, l.topic, l.canonical_alias, l.avatar_url, l.join_rule, l.history_visibility, l.guest_access, l.room_type, l.encryption, l.allowed_room_ids, l.joined_members, (SELECT count(*) FROM listed)::integer AS total
+FROM listed l
+WHERE l.joined_members > $1::integer
+   OR (l.joined_members = $1::integer AND l.room_id < $2::text)
+ORDER BY l.joined_members ASC, l.room_id DESC
+LIMIT $3::integer
 `
 
 type PublicRoomsBeforeParams struct {
+	KeyJoined int32
+	KeyRoom   string
+	MaxRows   int32
 	Search    string
 	ByType    bool
 	Untyped   bool
 	RoomTypes []string
-	KeyJoined int32
-	KeyRoom   string
-	MaxRows   int32
 }
 
 type PublicRoomsBeforeRow struct {
-	RoomID      string
-	RoomSummary RoomSummary
+	RoomID            string
+	RoomNid           int64
+	SnapshotNid       int64
+	Name              *string
+	Topic             *string
+	CanonicalAlias    *string
+	AvatarUrl         *string
+	JoinRule          *string
+	HistoryVisibility *string
+	GuestAccess       *string
+	RoomType          *string
+	Encryption        *string
+	AllowedRoomIds    []string
+	JoinedMembers     int32
+	Total             int32
 }
 
 // PublicRoomsAfter backwards: the rooms before the key, nearest first.
 func (q *Queries) PublicRoomsBefore(ctx context.Context, db DBTX, arg PublicRoomsBeforeParams) ([]PublicRoomsBeforeRow, error) {
 	rows, err := db.Query(ctx, publicRoomsBefore,
+		arg.KeyJoined,
+		arg.KeyRoom,
+		arg.MaxRows,
 		arg.Search,
 		arg.ByType,
 		arg.Untyped,
 		arg.RoomTypes,
-		arg.KeyJoined,
-		arg.KeyRoom,
-		arg.MaxRows,
 	)
 	if err != nil {
 		return nil, err
@@ -176,19 +211,20 @@ func (q *Queries) PublicRoomsBefore(ctx context.Context, db DBTX, arg PublicRoom
 		var i PublicRoomsBeforeRow
 		if err := rows.Scan(
 			&i.RoomID,
-			&i.RoomSummary.RoomNid,
-			&i.RoomSummary.SnapshotNid,
-			&i.RoomSummary.Name,
-			&i.RoomSummary.Topic,
-			&i.RoomSummary.CanonicalAlias,
-			&i.RoomSummary.AvatarUrl,
-			&i.RoomSummary.JoinRule,
-			&i.RoomSummary.HistoryVisibility,
-			&i.RoomSummary.GuestAccess,
-			&i.RoomSummary.RoomType,
-			&i.RoomSummary.Encryption,
-			&i.RoomSummary.AllowedRoomIds,
-			&i.RoomSummary.JoinedMembers,
+			&i.RoomNid,
+			&i.SnapshotNid,
+			&i.Name,
+			&i.Topic,
+			&i.CanonicalAlias,
+			&i.AvatarUrl,
+			&i.JoinRule,
+			&i.HistoryVisibility,
+			&i.GuestAccess,
+			&i.RoomType,
+			&i.Encryption,
+			&i.AllowedRoomIds,
+			&i.JoinedMembers,
+			&i.Total,
 		); err != nil {
 			return nil, err
 		}
@@ -218,7 +254,8 @@ type PublicRoomsCountParams struct {
 	RoomTypes []string
 }
 
-// How many rooms PublicRoomsAfter lists in all, with the same filter.
+// How many rooms PublicRoomsAfter lists in all, with the same filter, for
+// pages past the end (whose rows cannot carry it).
 func (q *Queries) PublicRoomsCount(ctx context.Context, db DBTX, arg PublicRoomsCountParams) (int32, error) {
 	row := db.QueryRow(ctx, publicRoomsCount,
 		arg.Search,

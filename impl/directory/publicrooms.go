@@ -85,47 +85,49 @@ func (s *Service) PublicRooms(ctx context.Context, q Query) (*Page, error) {
 	}
 
 	f := filterOf(q)
-	var rooms []*Summary
-	page := &Page{}
+	var rows []db.PublicRoomsAfterRow
 	if tok.backward {
-		rows, err := s.q.PublicRoomsBefore(ctx, s.pool, db.PublicRoomsBeforeParams{
+		before, err := s.q.PublicRoomsBefore(ctx, s.pool, db.PublicRoomsBeforeParams{
 			Search: f.search, ByType: f.byType, Untyped: f.untyped, RoomTypes: f.types,
 			KeyJoined: tok.joined, KeyRoom: tok.room, MaxRows: int32(limit + 1),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list public rooms: %w", err)
 		}
-		more := len(rows) > limit
-		rows = rows[:min(len(rows), limit)]
-		slices.Reverse(rows)
-		for _, r := range rows {
-			rooms = append(rooms, summaryFromRow(id.RoomID(r.RoomID), "", r.RoomSummary))
-		}
-		if more {
-			page.PrevBatch = token{backward: true}.at(rooms[0])
-		}
-		if len(rooms) > 0 {
-			page.NextBatch = token{}.at(rooms[len(rooms)-1])
+		for _, r := range before {
+			rows = append(rows, db.PublicRoomsAfterRow(r))
 		}
 	} else {
-		rows, err := s.q.PublicRoomsAfter(ctx, s.pool, db.PublicRoomsAfterParams{
+		rows, err = s.q.PublicRoomsAfter(ctx, s.pool, db.PublicRoomsAfterParams{
 			Search: f.search, ByType: f.byType, Untyped: f.untyped, RoomTypes: f.types,
 			FromStart: q.Since == "", KeyJoined: tok.joined, KeyRoom: tok.room, MaxRows: int32(limit + 1),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("list public rooms: %w", err)
 		}
-		more := len(rows) > limit
-		rows = rows[:min(len(rows), limit)]
-		for _, r := range rows {
-			rooms = append(rooms, summaryFromRow(id.RoomID(r.RoomID), "", r.RoomSummary))
+	}
+	more := len(rows) > limit
+	rows = rows[:min(len(rows), limit)]
+	if tok.backward {
+		slices.Reverse(rows)
+	}
+	page := &Page{Rooms: make([]*Summary, len(rows))}
+	for i, r := range rows {
+		page.Rooms[i] = publicRoom(r)
+	}
+	if len(rows) > 0 {
+		first, last := page.Rooms[0], page.Rooms[len(rows)-1]
+		// Backwards, the rooms after the page are known to exist (the
+		// token came from one); forwards, those before it, unless this is
+		// the first page.
+		if more && !tok.backward || tok.backward {
+			page.NextBatch = token{}.at(last)
 		}
-		if more {
-			page.NextBatch = token{}.at(rooms[len(rooms)-1])
+		if more && tok.backward || !tok.backward && q.Since != "" {
+			page.PrevBatch = token{backward: true}.at(first)
 		}
-		if q.Since != "" && len(rooms) > 0 {
-			page.PrevBatch = token{backward: true}.at(rooms[0])
-		}
+		page.Total = int(rows[0].Total)
+		return page, nil
 	}
 	total, err := s.q.PublicRoomsCount(ctx, s.pool, db.PublicRoomsCountParams{
 		Search: f.search, ByType: f.byType, Untyped: f.untyped, RoomTypes: f.types,
@@ -133,11 +135,16 @@ func (s *Service) PublicRooms(ctx context.Context, q Query) (*Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("count public rooms: %w", err)
 	}
-	page.Rooms, page.Total = rooms, int(total)
-	if page.Rooms == nil {
-		page.Rooms = []*Summary{}
-	}
+	page.Total = int(total)
 	return page, nil
+}
+
+func publicRoom(r db.PublicRoomsAfterRow) *Summary {
+	return summaryFromRow(id.RoomID(r.RoomID), "", db.RoomSummary{
+		Name: r.Name, Topic: r.Topic, CanonicalAlias: r.CanonicalAlias, AvatarUrl: r.AvatarUrl, JoinRule: r.JoinRule,
+		HistoryVisibility: r.HistoryVisibility, GuestAccess: r.GuestAccess, RoomType: r.RoomType, Encryption: r.Encryption,
+		AllowedRoomIds: r.AllowedRoomIds, JoinedMembers: r.JoinedMembers,
+	})
 }
 
 type filter struct {
