@@ -81,6 +81,16 @@ func (s *Service) worldReadable(ctx context.Context, v *RoomView) (bool, error) 
 // StateEvents returns the events of a snapshot, filtered by keep when it is
 // not nil.
 func (s *Service) StateEvents(ctx context.Context, snap state.SnapshotNID, keep func(state.Key) bool) ([]*events.Event, error) {
+	nids, err := s.StateNIDs(ctx, snap, keep)
+	if err != nil {
+		return nil, err
+	}
+	return events.ByNIDs(ctx, s.pool, nids)
+}
+
+// StateNIDs returns the NIDs of a snapshot's events, in NID order, filtered
+// by keep when it is not nil; readers of many rooms load them in one go.
+func (s *Service) StateNIDs(ctx context.Context, snap state.SnapshotNID, keep func(state.Key) bool) ([]events.NID, error) {
 	entries, err := s.state.Snapshot(ctx, s.pool, snap)
 	if err != nil {
 		return nil, err
@@ -100,7 +110,7 @@ func (s *Service) StateEvents(ctx context.Context, snap state.SnapshotNID, keep 
 		}
 	}
 	slices.Sort(nids)
-	return events.ByNIDs(ctx, s.pool, nids)
+	return nids, nil
 }
 
 // StateEvent returns one state event of a snapshot, or M_NOT_FOUND.

@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -81,6 +82,7 @@ func (s *Service) joinedRooms(ctx context.Context, r Request, f *filter.Filter, 
 		return err
 	}
 	var summarise []*membership
+	var fills []*roomFill
 	for _, m := range joined {
 		w := windows[m.RoomNid]
 		if w == nil && len(ephemeral[m.id]) == 0 && len(accountData[m.id]) == 0 {
@@ -89,14 +91,21 @@ func (s *Service) joinedRooms(ctx context.Context, r Request, f *filter.Filter, 
 		room := &joinedRoom{Ephemeral: ephemeral[m.id], AccountData: accountData[m.id]}
 		resp.join[m.id] = room
 		if w == nil {
-			continue
+			w = &roomWindow{m: m}
 		}
-		if err := s.fillTimeline(ctx, r, tf, sf, m, w, since, upto, room); err != nil {
-			return err
+		rf := &roomFill{m: m, w: w, upto: upto, timeline: &room.Timeline, state: &eventList{}}
+		if r.UseStateAfter {
+			room.StateAfter = rf.state
+		} else {
+			room.State = rf.state
 		}
+		fills = append(fills, rf)
 		if m.fresh || hasMemberChange(w.events) {
 			summarise = append(summarise, m)
 		}
+	}
+	if err := s.fill(ctx, r, tf, sf, since, event.MembershipJoin, fills); err != nil {
+		return err
 	}
 	return s.summaries(ctx, r.User, summarise, resp)
 }
@@ -109,72 +118,9 @@ func uptosOf(ms []*membership, upto stream.Pos) []stream.Pos {
 	return out
 }
 
-// fillTimeline puts a room's window into its section: the events the user
-// may see and the filter keeps, and the state before them (or after, with
-// use_state_after).
-func (s *Service) fillTimeline(ctx context.Context, r Request, tf, sf *filter.RoomEventFilter, m *membership, w *roomWindow, since, upto stream.Pos, room *joinedRoom) error {
-	evs, err := s.d.Timeline.Visible(ctx, r.User, event.Membership(m.Membership), w.events)
-	if err != nil {
-		return err
-	}
-	kept := evs[:0:0]
-	for _, e := range evs {
-		if tf == nil || tf.Match(fields(e)) {
-			kept = append(kept, e)
-		}
-	}
-	room.Timeline.Limited = w.limited
-	if len(w.events) > 0 {
-		room.Timeline.PrevBatch = (w.events[0].Pos - 1).Token()
-	} else {
-		room.Timeline.PrevBatch = upto.Token()
-	}
-	if room.Timeline.Events, err = s.render(ctx, r, kept, 0); err != nil {
-		return err
-	}
-
-	var members map[string]bool
-	if sf != nil && sf.LazyLoadMembers {
-		members = lazyMembers(r.User, kept)
-	}
-	// The state wanted is before the window's first event, or with
-	// use_state_after after its last one.
-	var at state.SnapshotNID
-	switch {
-	case r.UseStateAfter && len(w.events) > 0:
-		at = state.SnapshotNID(w.events[len(w.events)-1].StateAfter)
-	case len(w.events) > 0:
-		at = state.SnapshotNID(w.events[0].StateBefore)
-	default:
-		if at, err = s.d.Rooms.SnapshotAt(ctx, m.RoomNid, upto); err != nil {
-			return err
-		}
-	}
-	var stateEvents []*events.Event
-	switch {
-	case m.fresh:
-		stateEvents, err = s.d.Rooms.StateEvents(ctx, at, keepState(sf, members))
-	case w.limited || r.UseStateAfter:
-		stateEvents, err = s.stateDelta(ctx, m.RoomNid, since, at, keepState(sf, members))
-	}
-	if err != nil {
-		return err
-	}
-	rendered, err := s.render(ctx, r, stateEvents, 0)
-	if err != nil {
-		return err
-	}
-	if r.UseStateAfter {
-		room.StateAfter = &eventList{Events: rendered}
-	} else {
-		room.State = &eventList{Events: rendered}
-	}
-	return nil
-}
-
 // stateDelta is the state that changed between the room's state at since
 // and snapshot to.
-func (s *Service) stateDelta(ctx context.Context, roomNID int64, since stream.Pos, to state.SnapshotNID, keep func(state.Key) bool) ([]*events.Event, error) {
+func (s *Service) stateDelta(ctx context.Context, roomNID int64, since stream.Pos, to state.SnapshotNID, keep func(state.Key) bool) ([]events.NID, error) {
 	from, err := s.d.Rooms.SnapshotAt(ctx, roomNID, since)
 	if err != nil {
 		return nil, err
@@ -207,7 +153,8 @@ func (s *Service) stateDelta(ctx context.Context, roomNID int64, since stream.Po
 			nids = append(nids, after[k])
 		}
 	}
-	return events.ByNIDs(ctx, s.d.Pool, nids)
+	slices.Sort(nids)
+	return nids, nil
 }
 
 func hasMemberChange(evs []*events.Event) bool {

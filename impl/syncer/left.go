@@ -36,15 +36,19 @@ func (s *Service) leftRooms(ctx context.Context, r Request, f *filter.Filter, si
 	if err != nil {
 		return err
 	}
+	fills := make([]*roomFill, 0, len(left))
 	for _, m := range left {
-		w := windows[m.RoomNid]
-		room := &joinedRoom{}
-		if err := s.fillTimeline(ctx, r, tf, sf, m, w, since, stream.Pos(m.StreamPos), room); err != nil {
-			return err
+		room := &leftRoom{}
+		rf := &roomFill{m: m, w: windows[m.RoomNid], upto: stream.Pos(m.StreamPos), timeline: &room.Timeline, state: &eventList{}}
+		if r.UseStateAfter {
+			room.StateAfter = rf.state
+		} else {
+			room.State = rf.state
 		}
-		resp.leave[m.id] = &leftRoom{Timeline: room.Timeline, State: room.State, StateAfter: room.StateAfter}
+		resp.leave[m.id] = room
+		fills = append(fills, rf)
 	}
-	return nil
+	return s.fill(ctx, r, tf, sf, since, event.MembershipLeave, fills)
 }
 
 // strippedKeys are the state a user sees of a room they are invited to or
