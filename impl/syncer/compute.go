@@ -144,15 +144,36 @@ func lazyMembers(user id.UserID, evs []*events.Event) map[string]bool {
 	return m
 }
 
-// render gives events their client form for a room section of /sync.
-func (s *Service) render(ctx context.Context, r Request, evs []*events.Event, until stream.Pos) ([]rawEvent, error) {
-	out, err := s.d.Timeline.Render(ctx, evs, timeline.Viewer{User: r.User, Device: r.Device}, timeline.RenderOptions{OmitRoomID: true, Until: until})
-	if err != nil {
-		return nil, err
+// render gives events their form for a room section of /sync: the client
+// form, or with event_format federation the PDU as stored; cut down to the
+// filter's event_fields when it lists any.
+func (s *Service) render(ctx context.Context, r Request, f *filter.Filter, evs []*events.Event) ([]rawEvent, error) {
+	raw := make([]rawEvent, len(evs))
+	if f.Format() == filter.FormatFederation {
+		for i, e := range evs {
+			raw[i] = rawEvent(e.PDU)
+		}
+	} else {
+		out, err := s.d.Timeline.Render(ctx, evs, timeline.Viewer{User: r.User, Device: r.Device}, timeline.RenderOptions{OmitRoomID: true})
+		if err != nil {
+			return nil, err
+		}
+		for i, e := range out {
+			raw[i] = rawEvent(e)
+		}
 	}
-	raw := make([]rawEvent, len(out))
-	for i, e := range out {
-		raw[i] = rawEvent(e)
+	if f.EventFields != nil {
+		for i, e := range raw {
+			raw[i] = pickFields(e, f.EventFields)
+		}
 	}
 	return raw, nil
+}
+
+// timelineLimit is the most events a room's timeline holds under f.
+func (s *Service) timelineLimit(f *filter.Filter) int {
+	if f.Room != nil && f.Room.Timeline != nil {
+		return f.Room.Timeline.LimitOr(s.cfg.TimelineLimit, 1000)
+	}
+	return s.cfg.TimelineLimit
 }

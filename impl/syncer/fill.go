@@ -29,7 +29,11 @@ type roomFill struct {
 // fill fills rooms' timelines and state, with one visibility check, one
 // state load and one render for all of them: an initial sync of many rooms
 // costs a handful of queries, not a handful per room.
-func (s *Service) fill(ctx context.Context, r Request, tf, sf *filter.RoomEventFilter, since stream.Pos, membershipNow event.Membership, rooms []*roomFill) error {
+func (s *Service) fill(ctx context.Context, r Request, f *filter.Filter, since stream.Pos, membershipNow event.Membership, rooms []*roomFill) error {
+	var tf, sf *filter.RoomEventFilter
+	if f.Room != nil {
+		tf, sf = f.Room.Timeline, f.Room.State
+	}
 	var all []*events.Event
 	for _, rf := range rooms {
 		all = append(all, rf.w.events...)
@@ -78,7 +82,7 @@ func (s *Service) fill(ctx context.Context, r Request, tf, sf *filter.RoomEventF
 			}
 		}
 	}
-	rendered, err := s.render(ctx, r, batch, 0)
+	rendered, err := s.render(ctx, r, f, batch)
 	if err != nil {
 		return err
 	}

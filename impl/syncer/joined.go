@@ -22,14 +22,7 @@ func (s *Service) joinedRooms(ctx context.Context, r Request, f *filter.Filter, 
 	if len(joined) == 0 {
 		return nil
 	}
-	var tf, sf *filter.RoomEventFilter
-	if f.Room != nil {
-		tf, sf = f.Room.Timeline, f.Room.State
-	}
-	limit := s.cfg.TimelineLimit
-	if tf != nil {
-		limit = tf.LimitOr(limit, 1000)
-	}
+	limit := s.timelineLimit(f)
 
 	// Which rooms have news: all of them when fresh, else those with events
 	// in the window.
@@ -104,7 +97,7 @@ func (s *Service) joinedRooms(ctx context.Context, r Request, f *filter.Filter, 
 			summarise = append(summarise, m)
 		}
 	}
-	if err := s.fill(ctx, r, tf, sf, since, event.MembershipJoin, fills); err != nil {
+	if err := s.fill(ctx, r, f, since, event.MembershipJoin, fills); err != nil {
 		return err
 	}
 	return s.summaries(ctx, r.User, summarise, resp)

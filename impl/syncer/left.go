@@ -16,14 +16,7 @@ func (s *Service) leftRooms(ctx context.Context, r Request, f *filter.Filter, si
 	if len(left) == 0 {
 		return nil
 	}
-	var tf, sf *filter.RoomEventFilter
-	if f.Room != nil {
-		tf, sf = f.Room.Timeline, f.Room.State
-	}
-	limit := s.cfg.TimelineLimit
-	if tf != nil {
-		limit = tf.LimitOr(limit, 1000)
-	}
+	limit := s.timelineLimit(f)
 	uptos := make([]stream.Pos, len(left))
 	for i, m := range left {
 		uptos[i] = stream.Pos(m.StreamPos)
@@ -48,7 +41,7 @@ func (s *Service) leftRooms(ctx context.Context, r Request, f *filter.Filter, si
 		resp.leave[m.id] = room
 		fills = append(fills, rf)
 	}
-	return s.fill(ctx, r, tf, sf, since, event.MembershipLeave, fills)
+	return s.fill(ctx, r, f, since, event.MembershipLeave, fills)
 }
 
 // strippedKeys are the state a user sees of a room they are invited to or
