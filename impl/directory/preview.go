@@ -2,6 +2,7 @@ package directory
 
 import (
 	"context"
+	"errors"
 
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -19,7 +20,7 @@ import (
 // this server is not in go to Remote with via.
 func (s *Service) RoomSummary(ctx context.Context, c Caller, room id.RoomID, via []string) (*Summary, event.Membership, error) {
 	sum, err := s.summary(ctx, room)
-	if err == errRoomNotFound && s.remote != nil {
+	if errors.Is(err, errRoomNotFound) && s.remote != nil {
 		sum, err = s.remote.Summary(ctx, room, via)
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"maunium.net/go/mautrix/event"
@@ -89,7 +90,7 @@ func (s *Service) JoinedServers(ctx context.Context, room id.RoomID) ([]string, 
 // Known tells whether this server has the room.
 func (s *Service) Known(ctx context.Context, room id.RoomID) (bool, error) {
 	_, err := s.roomNID(ctx, s.pool, room, errUnknownRoom)
-	if err == errUnknownRoom {
+	if errors.Is(err, errUnknownRoom) {
 		return false, nil
 	}
 	return err == nil, err
