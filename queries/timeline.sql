@@ -3,16 +3,25 @@
 -- only events in the timeline (with a stream position), never rejected or
 -- soft-failed ones, and none past @until: the last position the reader
 -- may see (their leave), the greatest bigint when they may see all.
+-- Where another index finds the rows, @until is compared to
+-- "stream_pos + 0", so that the planner does not AND a bitmap of the
+-- stream_pos index (nearly every row, when nothing is bounded) into it.
 
--- name: TimelineMembershipOf :one
--- A user's current membership of a room, the stream position it took
--- effect at, and the membership it replaced (to tell a leave that followed
--- a join).
-SELECT m.membership, m.stream_pos,
-    coalesce(convert_from(p.pdu, 'UTF8')::jsonb -> 'content' ->> 'membership', '')::text AS prev_membership
-FROM memberships m JOIN events e ON e.event_nid = m.event_nid
+-- name: TimelineAccess :one
+-- A room and the reader's membership of it, in one read: the membership,
+-- the stream position it took effect at, the state after it, and, for a
+-- leave or ban, the membership it replaced (to tell a leave that followed
+-- a join). Membership columns are empty when the reader has none.
+SELECT r.room_nid, r.room_version, r.current_snapshot_nid,
+    coalesce(m.membership, '')::text AS membership, coalesce(m.stream_pos, 0)::bigint AS membership_pos,
+    e.state_after AS membership_state_after,
+    coalesce(CASE WHEN m.membership IN ('leave', 'ban')
+        THEN convert_from(p.pdu, 'UTF8')::jsonb -> 'content' ->> 'membership' END, '')::text AS prev_membership
+FROM rooms r
+LEFT JOIN memberships m ON m.room_nid = r.room_nid AND m.user_id = @user_id
+LEFT JOIN events e ON e.event_nid = m.event_nid
 LEFT JOIN events p ON p.event_nid = e.replaces_nid
-WHERE m.room_nid = @room_nid::bigint AND m.user_id = @user_id;
+WHERE r.room_id = @room_id::text;
 
 -- name: TimelineBackward :many
 -- A room's events at or before @from_pos and after @to_pos, newest first,
@@ -48,7 +57,7 @@ LIMIT @lim::int;
 SELECT * FROM events e
 WHERE e.room_nid = @room_nid::bigint AND e.origin_ts >= @ts::bigint
   AND (e.origin_ts, e.stream_pos) > (@ts::bigint, @pos::bigint)
-  AND e.stream_pos <= @until::bigint AND NOT e.rejected AND NOT e.soft_failed
+  AND e.stream_pos + 0 <= @until::bigint AND NOT e.rejected AND NOT e.soft_failed
 ORDER BY e.origin_ts, e.stream_pos
 LIMIT @lim::int;
 
@@ -58,7 +67,7 @@ LIMIT @lim::int;
 SELECT * FROM events e
 WHERE e.room_nid = @room_nid::bigint AND e.origin_ts <= @ts::bigint
   AND (e.origin_ts, e.stream_pos) < (@ts::bigint, @pos::bigint)
-  AND e.stream_pos <= @until::bigint AND NOT e.rejected AND NOT e.soft_failed
+  AND e.stream_pos + 0 <= @until::bigint AND NOT e.rejected AND NOT e.soft_failed
 ORDER BY e.origin_ts DESC, e.stream_pos DESC
 LIMIT @lim::int;
 
@@ -98,13 +107,19 @@ HAVING max(t.stream_pos) <= @from_pos::bigint
 ORDER BY latest_pos DESC
 LIMIT @lim::int;
 
--- name: TimelineRelationKinds :many
--- Which of the events have relations of the kinds bundled with events
--- (m.replace, m.thread, m.reference): one cheap look at the
--- events_relations index, so that a page without any costs nothing more.
-SELECT DISTINCT e.relates_to::text AS target_id, e.rel_type::text AS rel_type FROM events e
+-- name: TimelineRenderLookups :many
+-- What rendering a batch of events needs beyond the events, in one read:
+-- the transaction IDs the viewer's device sent its events with (kind
+-- 'txn': event ID, transaction ID), and which events have relations of
+-- the kinds bundled with events (kind 'rel': event ID, relation type), a
+-- look at the events_relations index after which a page without relations
+-- costs nothing more.
+SELECT 'txn'::text AS kind, t.event_id::text AS event_id, t.txn_id::text AS value FROM event_txns t
+WHERE t.user_id = @user_id AND t.device_id = @device_id AND t.event_id = ANY (@own_ids::text[])
+UNION ALL
+SELECT DISTINCT 'rel'::text, e.relates_to::text, e.rel_type::text FROM events e
 WHERE e.relates_to = ANY (@event_ids::text[]) AND e.rel_type IN ('m.replace', 'm.thread', 'm.reference')
-  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos <= @until::bigint;
+  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos + 0 <= @until::bigint;
 
 -- name: TimelineLatestEdits :many
 -- The latest valid replacement of each event (spec v1.7+): same room,
@@ -116,7 +131,7 @@ FROM events e JOIN events o ON o.event_id = e.relates_to
 WHERE e.relates_to = ANY (@event_ids::text[]) AND e.rel_type = 'm.replace'
   AND e.room_nid = o.room_nid AND e.sender = o.sender AND e.type = o.type
   AND e.state_key IS NULL AND o.state_key IS NULL AND o.rel_type IS DISTINCT FROM 'm.replace'
-  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos <= @until::bigint
+  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos + 0 <= @until::bigint
   AND (e.type = 'm.room.encrypted'
        OR jsonb_typeof(convert_from(e.pdu, 'UTF8')::jsonb -> 'content' -> 'm.new_content') = 'object')
 ORDER BY o.event_id, e.origin_ts DESC, e.event_id DESC;
@@ -130,7 +145,7 @@ FROM (
         bool_or(t.sender = @user_id::text)::boolean AS participated, max(t.stream_pos)::bigint AS latest_pos
     FROM events t JOIN events r ON r.event_id = t.relates_to AND r.room_nid = t.room_nid
     WHERE t.relates_to = ANY (@root_ids::text[]) AND t.rel_type = 'm.thread'
-      AND t.redacted_by IS NULL AND NOT t.rejected AND NOT t.soft_failed AND t.stream_pos <= @until::bigint
+      AND t.redacted_by IS NULL AND NOT t.rejected AND NOT t.soft_failed AND t.stream_pos + 0 <= @until::bigint
     GROUP BY t.relates_to
 ) s JOIN events l ON l.stream_pos = s.latest_pos;
 
@@ -139,5 +154,5 @@ FROM (
 SELECT e.relates_to::text AS target_id, e.event_id
 FROM events e JOIN events t ON t.event_id = e.relates_to AND t.room_nid = e.room_nid
 WHERE e.relates_to = ANY (@event_ids::text[]) AND e.rel_type = 'm.reference'
-  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos <= @until::bigint
+  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos + 0 <= @until::bigint
 ORDER BY e.stream_pos;

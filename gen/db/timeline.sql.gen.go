@@ -11,6 +11,62 @@ import (
 	"maunium.net/go/mautrix/id"
 )
 
+const timelineAccess = `-- name: TimelineAccess :one
+
+SELECT r.room_nid, r.room_version, r.current_snapshot_nid,
+    coalesce(m.membership, '')::text AS membership, coalesce(m.stream_pos, 0)::bigint AS membership_pos,
+    e.state_after AS membership_state_after,
+    coalesce(CASE WHEN m.membership IN ('leave', 'ban')
+        THEN convert_from(p.pdu, 'UTF8')::jsonb -> 'content' ->> 'membership' END, '')::text AS prev_membership
+FROM rooms r
+LEFT JOIN memberships m ON m.room_nid = r.room_nid AND m.user_id = $1
+LEFT JOIN events e ON e.event_nid = m.event_nid
+LEFT JOIN events p ON p.event_nid = e.replaces_nid
+WHERE r.room_id = $2::text
+`
+
+type TimelineAccessParams struct {
+	UserID id.UserID
+	RoomID string
+}
+
+type TimelineAccessRow struct {
+	RoomNid              int64
+	RoomVersion          string
+	CurrentSnapshotNid   *int64
+	Membership           string
+	MembershipPos        int64
+	MembershipStateAfter *int64
+	PrevMembership       string
+}
+
+// Reads of room history for clients (impl/rooms/timeline): pagination,
+// context, relations, threads, bundled aggregations. Every query reads
+// only events in the timeline (with a stream position), never rejected or
+// soft-failed ones, and none past @until: the last position the reader
+// may see (their leave), the greatest bigint when they may see all.
+// Where another index finds the rows, @until is compared to
+// "stream_pos + 0", so that the planner does not AND a bitmap of the
+// stream_pos index (nearly every row, when nothing is bounded) into it.
+// A room and the reader's membership of it, in one read: the membership,
+// the stream position it took effect at, the state after it, and, for a
+// leave or ban, the membership it replaced (to tell a leave that followed
+// a join). Membership columns are empty when the reader has none.
+func (q *Queries) TimelineAccess(ctx context.Context, db DBTX, arg TimelineAccessParams) (TimelineAccessRow, error) {
+	row := db.QueryRow(ctx, timelineAccess, arg.UserID, arg.RoomID)
+	var i TimelineAccessRow
+	err := row.Scan(
+		&i.RoomNid,
+		&i.RoomVersion,
+		&i.CurrentSnapshotNid,
+		&i.Membership,
+		&i.MembershipPos,
+		&i.MembershipStateAfter,
+		&i.PrevMembership,
+	)
+	return i, err
+}
+
 const timelineBackward = `-- name: TimelineBackward :many
 SELECT event_nid, event_id, room_nid, stream_pos, depth, type, state_key, sender, origin_ts, pdu, state_before, state_after, prev_event_nids, replaces_nid, relates_to, rel_type, redacted_by, rejected, soft_failed FROM events e
 WHERE e.room_nid = $1::bigint AND e.stream_pos <= $2::bigint AND e.stream_pos > $3::bigint
@@ -95,7 +151,7 @@ const timelineByTSBackward = `-- name: TimelineByTSBackward :many
 SELECT event_nid, event_id, room_nid, stream_pos, depth, type, state_key, sender, origin_ts, pdu, state_before, state_after, prev_event_nids, replaces_nid, relates_to, rel_type, redacted_by, rejected, soft_failed FROM events e
 WHERE e.room_nid = $1::bigint AND e.origin_ts <= $2::bigint
   AND (e.origin_ts, e.stream_pos) < ($2::bigint, $3::bigint)
-  AND e.stream_pos <= $4::bigint AND NOT e.rejected AND NOT e.soft_failed
+  AND e.stream_pos + 0 <= $4::bigint AND NOT e.rejected AND NOT e.soft_failed
 ORDER BY e.origin_ts DESC, e.stream_pos DESC
 LIMIT $5::int
 `
@@ -160,7 +216,7 @@ const timelineByTSForward = `-- name: TimelineByTSForward :many
 SELECT event_nid, event_id, room_nid, stream_pos, depth, type, state_key, sender, origin_ts, pdu, state_before, state_after, prev_event_nids, replaces_nid, relates_to, rel_type, redacted_by, rejected, soft_failed FROM events e
 WHERE e.room_nid = $1::bigint AND e.origin_ts >= $2::bigint
   AND (e.origin_ts, e.stream_pos) > ($2::bigint, $3::bigint)
-  AND e.stream_pos <= $4::bigint AND NOT e.rejected AND NOT e.soft_failed
+  AND e.stream_pos + 0 <= $4::bigint AND NOT e.rejected AND NOT e.soft_failed
 ORDER BY e.origin_ts, e.stream_pos
 LIMIT $5::int
 `
@@ -305,7 +361,7 @@ FROM events e JOIN events o ON o.event_id = e.relates_to
 WHERE e.relates_to = ANY ($1::text[]) AND e.rel_type = 'm.replace'
   AND e.room_nid = o.room_nid AND e.sender = o.sender AND e.type = o.type
   AND e.state_key IS NULL AND o.state_key IS NULL AND o.rel_type IS DISTINCT FROM 'm.replace'
-  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos <= $2::bigint
+  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos + 0 <= $2::bigint
   AND (e.type = 'm.room.encrypted'
        OR jsonb_typeof(convert_from(e.pdu, 'UTF8')::jsonb -> 'content' -> 'm.new_content') = 'object')
 ORDER BY o.event_id, e.origin_ts DESC, e.event_id DESC
@@ -366,46 +422,11 @@ func (q *Queries) TimelineLatestEdits(ctx context.Context, db DBTX, arg Timeline
 	return items, nil
 }
 
-const timelineMembershipOf = `-- name: TimelineMembershipOf :one
-
-SELECT m.membership, m.stream_pos,
-    coalesce(convert_from(p.pdu, 'UTF8')::jsonb -> 'content' ->> 'membership', '')::text AS prev_membership
-FROM memberships m JOIN events e ON e.event_nid = m.event_nid
-LEFT JOIN events p ON p.event_nid = e.replaces_nid
-WHERE m.room_nid = $1::bigint AND m.user_id = $2
-`
-
-type TimelineMembershipOfParams struct {
-	RoomNid int64
-	UserID  id.UserID
-}
-
-type TimelineMembershipOfRow struct {
-	Membership     string
-	StreamPos      int64
-	PrevMembership string
-}
-
-// Reads of room history for clients (impl/rooms/timeline): pagination,
-// context, relations, threads, bundled aggregations. Every query reads
-// only events in the timeline (with a stream position), never rejected or
-// soft-failed ones, and none past @until: the last position the reader
-// may see (their leave), the greatest bigint when they may see all.
-// A user's current membership of a room, the stream position it took
-// effect at, and the membership it replaced (to tell a leave that followed
-// a join).
-func (q *Queries) TimelineMembershipOf(ctx context.Context, db DBTX, arg TimelineMembershipOfParams) (TimelineMembershipOfRow, error) {
-	row := db.QueryRow(ctx, timelineMembershipOf, arg.RoomNid, arg.UserID)
-	var i TimelineMembershipOfRow
-	err := row.Scan(&i.Membership, &i.StreamPos, &i.PrevMembership)
-	return i, err
-}
-
 const timelineReferences = `-- name: TimelineReferences :many
 SELECT e.relates_to::text AS target_id, e.event_id
 FROM events e JOIN events t ON t.event_id = e.relates_to AND t.room_nid = e.room_nid
 WHERE e.relates_to = ANY ($1::text[]) AND e.rel_type = 'm.reference'
-  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos <= $2::bigint
+  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos + 0 <= $2::bigint
 ORDER BY e.stream_pos
 `
 
@@ -430,45 +451,6 @@ func (q *Queries) TimelineReferences(ctx context.Context, db DBTX, arg TimelineR
 	for rows.Next() {
 		var i TimelineReferencesRow
 		if err := rows.Scan(&i.TargetID, &i.EventID); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const timelineRelationKinds = `-- name: TimelineRelationKinds :many
-SELECT DISTINCT e.relates_to::text AS target_id, e.rel_type::text AS rel_type FROM events e
-WHERE e.relates_to = ANY ($1::text[]) AND e.rel_type IN ('m.replace', 'm.thread', 'm.reference')
-  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos <= $2::bigint
-`
-
-type TimelineRelationKindsParams struct {
-	EventIds []string
-	Until    int64
-}
-
-type TimelineRelationKindsRow struct {
-	TargetID string
-	RelType  string
-}
-
-// Which of the events have relations of the kinds bundled with events
-// (m.replace, m.thread, m.reference): one cheap look at the
-// events_relations index, so that a page without any costs nothing more.
-func (q *Queries) TimelineRelationKinds(ctx context.Context, db DBTX, arg TimelineRelationKindsParams) ([]TimelineRelationKindsRow, error) {
-	rows, err := db.Query(ctx, timelineRelationKinds, arg.EventIds, arg.Until)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []TimelineRelationKindsRow{}
-	for rows.Next() {
-		var i TimelineRelationKindsRow
-		if err := rows.Scan(&i.TargetID, &i.RelType); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -564,6 +546,61 @@ func (q *Queries) TimelineRelations(ctx context.Context, db DBTX, arg TimelineRe
 	return items, nil
 }
 
+const timelineRenderLookups = `-- name: TimelineRenderLookups :many
+SELECT 'txn'::text AS kind, t.event_id::text AS event_id, t.txn_id::text AS value FROM event_txns t
+WHERE t.user_id = $1 AND t.device_id = $2 AND t.event_id = ANY ($3::text[])
+UNION ALL
+SELECT DISTINCT 'rel'::text, e.relates_to::text, e.rel_type::text FROM events e
+WHERE e.relates_to = ANY ($4::text[]) AND e.rel_type IN ('m.replace', 'm.thread', 'm.reference')
+  AND e.redacted_by IS NULL AND NOT e.rejected AND NOT e.soft_failed AND e.stream_pos + 0 <= $5::bigint
+`
+
+type TimelineRenderLookupsParams struct {
+	UserID   id.UserID
+	DeviceID id.DeviceID
+	OwnIds   []string
+	EventIds []string
+	Until    int64
+}
+
+type TimelineRenderLookupsRow struct {
+	Kind    string
+	EventID string
+	Value   string
+}
+
+// What rendering a batch of events needs beyond the events, in one read:
+// the transaction IDs the viewer's device sent its events with (kind
+// 'txn': event ID, transaction ID), and which events have relations of
+// the kinds bundled with events (kind 'rel': event ID, relation type), a
+// look at the events_relations index after which a page without relations
+// costs nothing more.
+func (q *Queries) TimelineRenderLookups(ctx context.Context, db DBTX, arg TimelineRenderLookupsParams) ([]TimelineRenderLookupsRow, error) {
+	rows, err := db.Query(ctx, timelineRenderLookups,
+		arg.UserID,
+		arg.DeviceID,
+		arg.OwnIds,
+		arg.EventIds,
+		arg.Until,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TimelineRenderLookupsRow{}
+	for rows.Next() {
+		var i TimelineRenderLookupsRow
+		if err := rows.Scan(&i.Kind, &i.EventID, &i.Value); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const timelineThreadRoots = `-- name: TimelineThreadRoots :many
 SELECT t.relates_to::text AS root_id, max(t.stream_pos)::bigint AS latest_pos
 FROM events t JOIN events r ON r.event_id = t.relates_to AND r.room_nid = t.room_nid
@@ -627,7 +664,7 @@ FROM (
         bool_or(t.sender = $1::text)::boolean AS participated, max(t.stream_pos)::bigint AS latest_pos
     FROM events t JOIN events r ON r.event_id = t.relates_to AND r.room_nid = t.room_nid
     WHERE t.relates_to = ANY ($2::text[]) AND t.rel_type = 'm.thread'
-      AND t.redacted_by IS NULL AND NOT t.rejected AND NOT t.soft_failed AND t.stream_pos <= $3::bigint
+      AND t.redacted_by IS NULL AND NOT t.rejected AND NOT t.soft_failed AND t.stream_pos + 0 <= $3::bigint
     GROUP BY t.relates_to
 ) s JOIN events l ON l.stream_pos = s.latest_pos
 `

@@ -13,6 +13,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/mxerr"
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/rooms"
+	"github.com/hearth-hs/hearth/impl/rooms/state"
 	"github.com/hearth-hs/hearth/impl/stream"
 )
 
@@ -34,27 +35,36 @@ type access struct {
 }
 
 // access decides what user may read of room. Users who were never in the
-// room get M_FORBIDDEN unless its history is world-readable (rooms.View).
+// room get M_FORBIDDEN unless its history is world-readable: that policy
+// is rooms.View's, asked here only for readers who are not members, as
+// the room and a member's membership come in one read.
 func (r *Reader) access(ctx context.Context, room id.RoomID, user id.UserID) (*access, error) {
-	view, err := r.rooms.View(ctx, room, user)
-	if err != nil {
-		return nil, err
+	row, err := r.q.TimelineAccess(ctx, r.pool, db.TimelineAccessParams{RoomID: string(room), UserID: user})
+	if err != nil && !pg.IsNoRows(err) {
+		return nil, fmt.Errorf("read access of %s to %s: %w", user, room, err)
 	}
-	a := &access{view: view, user: user, membership: event.MembershipLeave, until: noBound}
-	m, err := r.q.TimelineMembershipOf(ctx, r.pool, db.TimelineMembershipOfParams{RoomNid: view.NID, UserID: user})
+	m := event.Membership(row.Membership)
+	a := &access{user: user, membership: m, until: noBound}
 	switch {
-	case pg.IsNoRows(err):
-		// Never a member: a reader of world-readable history.
-	case err != nil:
-		return nil, fmt.Errorf("read membership of %s in %s: %w", user, room, err)
+	case err == nil && m == event.MembershipJoin:
+		a.wasJoined = true
+		a.view = &rooms.RoomView{NID: row.RoomNid, ID: room, Version: id.RoomVersion(row.RoomVersion), Membership: m}
+		if row.CurrentSnapshotNid != nil {
+			a.view.Snapshot = state.SnapshotNID(*row.CurrentSnapshotNid)
+		}
+	case err == nil && (m == event.MembershipLeave || m == event.MembershipBan) && row.MembershipStateAfter != nil:
+		// They were in the room: they read it up to when they left.
+		a.until = stream.Pos(row.MembershipPos)
+		a.wasJoined = row.PrevMembership == string(event.MembershipJoin)
+		a.view = &rooms.RoomView{NID: row.RoomNid, ID: room, Version: id.RoomVersion(row.RoomVersion), Membership: m,
+			Snapshot: state.SnapshotNID(*row.MembershipStateAfter)}
 	default:
-		a.membership = event.Membership(m.Membership)
-		switch a.membership {
-		case event.MembershipJoin:
-			a.wasJoined = true
-		case event.MembershipLeave, event.MembershipBan:
-			a.until = stream.Pos(m.StreamPos)
-			a.wasJoined = m.PrevMembership == string(event.MembershipJoin)
+		// Not a member: world-readable history only, if any.
+		if a.view, err = r.rooms.View(ctx, room, user); err != nil {
+			return nil, err
+		}
+		if m == "" {
+			a.membership = event.MembershipLeave
 		}
 	}
 	return a, nil

@@ -35,26 +35,31 @@ type threadSummary struct {
 	participated bool
 }
 
-// aggregations computes the bundled aggregations of evs for user, counting
-// only relations at or before until: one query to find which events have
-// relations at all, then one per kind found (and one for the edits of the
-// threads' latest events). State events, edits and reactions get none; a
-// redacted event gets no edit; an event in a thread is no thread root.
-func (r *Reader) aggregations(ctx context.Context, evs []*events.Event, user id.UserID, until stream.Pos) (map[id.EventID]*aggregation, error) {
+// relation says that an event has relations of one type.
+type relation struct {
+	target  id.EventID
+	relType string
+}
+
+// aggregationCandidates are the IDs of the events of evs that may have
+// bundled aggregations: state events, edits and reactions have none.
+func aggregationCandidates(evs []*events.Event) []string {
 	var ids []string
 	for _, e := range evs {
 		if e.StateKey == nil && e.Pos != 0 && e.RelType != relReplace && e.RelType != relAnnotation {
 			ids = append(ids, string(e.ID))
 		}
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	kinds, err := r.q.TimelineRelationKinds(ctx, r.pool, db.TimelineRelationKindsParams{EventIds: ids, Until: int64(until)})
-	if err != nil {
-		return nil, fmt.Errorf("look up relations of %d events: %w", len(ids), err)
-	}
-	if len(kinds) == 0 {
+	return ids
+}
+
+// aggregations computes the bundled aggregations of evs for user, counting
+// only relations at or before until, given which events have relations of
+// which types (TimelineRenderLookups): one query per type found, run
+// together. A redacted event gets no edit; an event in a thread is no
+// thread root.
+func (r *Reader) aggregations(ctx context.Context, evs []*events.Event, found []relation, user id.UserID, until stream.Pos) (map[id.EventID]*aggregation, error) {
+	if len(found) == 0 {
 		return nil, nil
 	}
 	byID := make(map[id.EventID]*events.Event, len(evs))
@@ -63,23 +68,51 @@ func (r *Reader) aggregations(ctx context.Context, evs []*events.Event, user id.
 	}
 	var edited []*events.Event
 	var threads, referenced []string
-	for _, k := range kinds {
-		e := byID[id.EventID(k.TargetID)]
+	for _, k := range found {
+		e := byID[k.target]
 		if e == nil {
 			continue
 		}
-		switch k.RelType {
+		switch k.relType {
 		case relReplace:
 			if e.RedactedBy == "" {
 				edited = append(edited, e)
 			}
 		case relThread:
 			if e.RelType != relThread {
-				threads = append(threads, k.TargetID)
+				threads = append(threads, string(e.ID))
 			}
 		case relReference:
-			referenced = append(referenced, k.TargetID)
+			referenced = append(referenced, string(e.ID))
 		}
+	}
+	var edits map[id.EventID]*events.Event
+	var summaries []db.TimelineThreadSummariesRow
+	var refs []db.TimelineReferencesRow
+	err := parallel(
+		when(len(edited) > 0, func() (err error) {
+			edits, err = r.latestEdits(ctx, edited, until)
+			return err
+		}),
+		when(len(threads) > 0, func() (err error) {
+			summaries, err = r.q.TimelineThreadSummaries(ctx, r.pool, db.TimelineThreadSummariesParams{
+				UserID: string(user), RootIds: threads, Until: int64(until),
+			})
+			if err != nil {
+				return fmt.Errorf("summarise %d threads: %w", len(threads), err)
+			}
+			return nil
+		}),
+		when(len(referenced) > 0, func() (err error) {
+			refs, err = r.q.TimelineReferences(ctx, r.pool, db.TimelineReferencesParams{EventIds: referenced, Until: int64(until)})
+			if err != nil {
+				return fmt.Errorf("read references of %d events: %w", len(referenced), err)
+			}
+			return nil
+		}),
+	)
+	if err != nil {
+		return nil, err
 	}
 	out := map[id.EventID]*aggregation{}
 	get := func(evID id.EventID) *aggregation {
@@ -88,35 +121,17 @@ func (r *Reader) aggregations(ctx context.Context, evs []*events.Event, user id.
 		}
 		return out[evID]
 	}
-	edits, err := r.latestEdits(ctx, edited, until)
-	if err != nil {
-		return nil, err
-	}
 	for orig, edit := range edits {
 		get(orig).edit = edit
 	}
-	if len(threads) > 0 {
-		rows, err := r.q.TimelineThreadSummaries(ctx, r.pool, db.TimelineThreadSummariesParams{
-			UserID: string(user), RootIds: threads, Until: int64(until),
-		})
-		if err != nil {
-			return nil, fmt.Errorf("summarise %d threads: %w", len(threads), err)
-		}
-		for _, row := range rows {
-			root := byID[id.EventID(row.RootID)]
-			latest := events.FromRow(row.Event, string(root.RoomID), string(root.Version))
-			get(root.ID).thread = &threadSummary{latest: latest, count: row.N, participated: row.Participated || root.Sender == user}
-		}
+	for _, row := range summaries {
+		root := byID[id.EventID(row.RootID)]
+		latest := events.FromRow(row.Event, string(root.RoomID), string(root.Version))
+		get(root.ID).thread = &threadSummary{latest: latest, count: row.N, participated: row.Participated || root.Sender == user}
 	}
-	if len(referenced) > 0 {
-		rows, err := r.q.TimelineReferences(ctx, r.pool, db.TimelineReferencesParams{EventIds: referenced, Until: int64(until)})
-		if err != nil {
-			return nil, fmt.Errorf("read references of %d events: %w", len(referenced), err)
-		}
-		for _, row := range rows {
-			a := get(id.EventID(row.TargetID))
-			a.references = append(a.references, row.EventID)
-		}
+	for _, row := range refs {
+		a := get(id.EventID(row.TargetID))
+		a.references = append(a.references, row.EventID)
 	}
 	return out, nil
 }

@@ -65,10 +65,17 @@ func (r *Reader) Context(ctx context.Context, room id.RoomID, evID id.EventID, v
 	after := page{next: ev.Pos}
 	if q.Filter.MatchRoom(room) {
 		keep := keepFunc(room, q.Filter)
-		if before, err = r.scan(ctx, a, false, ev.Pos-1, nBefore, r.roomFetch(a.view, false, 0, q.Filter), keep); err != nil {
-			return nil, err
-		}
-		if after, err = r.scan(ctx, a, true, ev.Pos, limit-nBefore, r.roomFetch(a.view, true, a.until, q.Filter), keep); err != nil {
+		err := parallel(
+			func() (err error) {
+				before, err = r.scan(ctx, a, false, ev.Pos-1, nBefore, r.roomFetch(a.view, false, 0, q.Filter), keep)
+				return err
+			},
+			func() (err error) {
+				after, err = r.scan(ctx, a, true, ev.Pos, limit-nBefore, r.roomFetch(a.view, true, a.until, q.Filter), keep)
+				return err
+			},
+		)
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -32,7 +32,10 @@ type RenderOptions struct {
 // filled in for the viewer: prev_content of replaced state, the redaction
 // that redacted an event, transaction IDs of the viewer's own sends, and
 // the bundled aggregations of relations (m.relations: the latest edit, the
-// thread summary, references), read for the whole batch at once.
+// thread summary, references), read for the whole batch at once. Its
+// reads are few and concurrent: one for transaction IDs and which events
+// have relations, with previous state and redactions when the batch needs
+// them; then one per kind of relation found.
 func (r *Reader) Render(ctx context.Context, evs []*events.Event, v Viewer, o RenderOptions) ([]json.RawMessage, error) {
 	if len(evs) == 0 {
 		return []json.RawMessage{}, nil
@@ -54,7 +57,37 @@ func (r *Reader) Render(ctx context.Context, evs []*events.Event, v Viewer, o Re
 			own = append(own, string(e.ID))
 		}
 	}
-	prev, err := events.ByNIDs(ctx, r.pool, replaced)
+	candidates := aggregationCandidates(evs)
+	var prev []*events.Event
+	var because map[id.EventID]*events.Event
+	txns := map[string]string{}
+	var found []relation
+	err := parallel(
+		when(len(replaced) > 0, func() (err error) {
+			prev, err = events.ByNIDs(ctx, r.pool, replaced)
+			return err
+		}),
+		when(len(redactions) > 0, func() (err error) {
+			because, err = r.byIDs(ctx, redactions)
+			return err
+		}),
+		when(len(own) > 0 || len(candidates) > 0, func() error {
+			rows, err := r.q.TimelineRenderLookups(ctx, r.pool, db.TimelineRenderLookupsParams{
+				UserID: v.User, DeviceID: v.Device, OwnIds: nonNil(own), EventIds: nonNil(candidates), Until: int64(until),
+			})
+			if err != nil {
+				return fmt.Errorf("read transaction IDs and relations: %w", err)
+			}
+			for _, row := range rows {
+				if row.Kind == "txn" {
+					txns[row.EventID] = row.Value
+				} else {
+					found = append(found, relation{target: id.EventID(row.EventID), relType: row.Value})
+				}
+			}
+			return nil
+		}),
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -62,21 +95,7 @@ func (r *Reader) Render(ctx context.Context, evs []*events.Event, v Viewer, o Re
 	for _, p := range prev {
 		prevByNID[p.NID] = p
 	}
-	because, err := r.byIDs(ctx, redactions)
-	if err != nil {
-		return nil, err
-	}
-	txns := map[string]string{}
-	if len(own) > 0 {
-		rows, err := r.q.EventTxnsForEvents(ctx, r.pool, db.EventTxnsForEventsParams{UserID: v.User, DeviceID: v.Device, EventIds: own})
-		if err != nil {
-			return nil, fmt.Errorf("read transaction IDs: %w", err)
-		}
-		for _, row := range rows {
-			txns[row.EventID] = row.TxnID
-		}
-	}
-	aggs, err := r.aggregations(ctx, evs, v.User, until)
+	aggs, err := r.aggregations(ctx, evs, found, v.User, until)
 	if err != nil {
 		return nil, err
 	}
@@ -116,4 +135,11 @@ func (r *Reader) byIDs(ctx context.Context, ids []string) (map[id.EventID]*event
 		out[e.ID] = e
 	}
 	return out, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
