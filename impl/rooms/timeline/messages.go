@@ -93,19 +93,21 @@ func (r *Reader) Messages(ctx context.Context, room id.RoomID, v Viewer, q Messa
 	if !p.exhausted {
 		out.End = p.next.Token()
 	}
-	rendered, err := r.Render(ctx, p.evs, v, RenderOptions{Until: a.until})
+	var members []*events.Event
+	lazy := q.Filter != nil && q.Filter.LazyLoadMembers
+	if lazy {
+		if members, err = r.memberEvents(ctx, p.evs); err != nil {
+			return nil, err
+		}
+	}
+	// One batch, so that its reads are made once for chunk and state.
+	rendered, err := r.Render(ctx, append(p.evs[:len(p.evs):len(p.evs)], members...), v, RenderOptions{Until: a.until})
 	if err != nil {
 		return nil, err
 	}
-	out.Chunk = rendered
-	if q.Filter != nil && q.Filter.LazyLoadMembers {
-		members, err := r.memberEvents(ctx, p.evs)
-		if err != nil {
-			return nil, err
-		}
-		if out.State, err = r.Render(ctx, members, v, RenderOptions{Until: a.until}); err != nil {
-			return nil, err
-		}
+	out.Chunk = rendered[:len(p.evs)]
+	if lazy {
+		out.State = rendered[len(p.evs):]
 	}
 	return out, nil
 }
