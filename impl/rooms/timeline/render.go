@@ -116,7 +116,8 @@ func (r *Reader) Render(ctx context.Context, evs []*events.Event, v Viewer, o Re
 		if a := aggs[e.ID]; a != nil {
 			co.Relations = appendRelations(nil, a, threadEdits, now, o.OmitRoomID)
 		}
-		out[i] = e.AppendClient(nil, co)
+		// The client form is about the size of the PDU; unsigned adds some.
+		out[i] = e.AppendClient(make([]byte, 0, len(e.PDU)+len(co.Relations)+len(co.RedactedBecause)+len(co.PrevContent)+128), co)
 	}
 	return out, nil
 }
