@@ -24,6 +24,8 @@ go tool oapi-codegen -config spec/codegen/push-gateway.yaml spec/matrix/push-gat
 # 2b. hearth's own definitions (spec/hearth/): APIs the Matrix spec does not define.
 mkdir -p gen/synapseadmin
 go tool oapi-codegen -config spec/codegen/synapse-admin.yaml spec/hearth/synapse-admin.yaml
+mkdir -p gen/msc3814
+go tool oapi-codegen -config spec/codegen/msc3814.yaml spec/hearth/msc3814.yaml
 
 # 3. What oapi-codegen leaves out: Unimplemented stubs and raw JSON methods.
-go run ./cmd/genstubs gen/clientserver gen/serverserver gen/appservice gen/pushgateway gen/synapseadmin
+go run ./cmd/genstubs gen/clientserver gen/serverserver gen/appservice gen/pushgateway gen/synapseadmin gen/msc3814

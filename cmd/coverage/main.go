@@ -35,6 +35,7 @@ var apis = []api{
 	{"Client-Server", "spec/matrix/client-server.yaml", "gen/clientserver", "impl/clientapi"},
 	{"Server-Server", "spec/matrix/server-server.yaml", "gen/serverserver", "impl/federationapi"},
 	{"Synapse admin (hearth's definition)", "spec/hearth/synapse-admin.yaml", "gen/synapseadmin", "impl/adminapi"},
+	{"MSC3814 dehydrated devices (hearth's definition)", "spec/hearth/msc3814.yaml", "gen/msc3814", "impl/clientapi"},
 }
 
 // adapterType is the receiver type adapters declare their handlers on.

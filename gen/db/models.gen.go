@@ -41,6 +41,93 @@ type Device struct {
 	LastSeenAgent *string
 }
 
+type E2eBackupKey struct {
+	UserID            id.UserID
+	Version           int64
+	RoomID            string
+	SessionID         string
+	FirstMessageIndex int32
+	ForwardedCount    int32
+	IsVerified        bool
+	SessionData       []byte
+}
+
+type E2eBackupVersion struct {
+	UserID    id.UserID
+	Version   int64
+	Algorithm string
+	AuthData  []byte
+	Etag      int64
+	Deleted   bool
+}
+
+type E2eCrossSigningKey struct {
+	UserID    id.UserID
+	Usage     string
+	PublicKey string
+	KeyJson   []byte
+}
+
+type E2eDehydratedDevice struct {
+	UserID     id.UserID
+	DeviceID   id.DeviceID
+	DeviceData []byte
+}
+
+type E2eDeviceKey struct {
+	UserID   id.UserID
+	DeviceID id.DeviceID
+	KeyJson  []byte
+	Ed25519  string
+}
+
+type E2eDeviceListChange struct {
+	StreamPos int64
+	UserID    id.UserID
+	OnlyFor   string
+}
+
+type E2eFallbackKey struct {
+	UserID    id.UserID
+	DeviceID  id.DeviceID
+	Algorithm string
+	KeyID     string
+	KeyJson   []byte
+	Used      bool
+}
+
+type E2eOneTimeKey struct {
+	KeyNid    int64
+	UserID    id.UserID
+	DeviceID  id.DeviceID
+	Algorithm string
+	KeyID     string
+	KeyJson   []byte
+}
+
+type E2eSignature struct {
+	TargetUserID string
+	TargetKey    string
+	SignerUserID string
+	SignerKeyID  string
+	Signature    string
+}
+
+type E2eToDevice struct {
+	UserID    id.UserID
+	DeviceID  id.DeviceID
+	StreamPos int64
+	MsgNid    int64
+	Message   []byte
+}
+
+type E2eToDeviceTxn struct {
+	UserID    id.UserID
+	DeviceID  id.DeviceID
+	TxnID     string
+	CreatedAt time.Time
+}
+
 type Event struct {
 	EventNid      int64
 	EventID       string

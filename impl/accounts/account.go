@@ -37,10 +37,14 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, newPassword s
 
 // logoutOthersTx deletes every device of the user but the caller's.
 func (s *Service) logoutOthersTx(ctx context.Context, tx pgx.Tx, p Principal) error {
-	if _, err := s.q.DeviceDeleteAllExcept(ctx, tx, db.DeviceDeleteAllExceptParams{UserID: p.UserID, Keep: string(p.DeviceID)}); err != nil {
+	deleted, err := s.q.DeviceDeleteAllExcept(ctx, tx, db.DeviceDeleteAllExceptParams{UserID: p.UserID, Keep: string(p.DeviceID)})
+	if err != nil {
 		return fmt.Errorf("log out other devices of %s: %w", p.UserID, err)
 	}
-	return nil
+	if len(deleted) == 0 {
+		return nil
+	}
+	return s.devicesChangedTx(ctx, tx, p.UserID, deleted)
 }
 
 // Deactivate closes the caller's account after UIA: the password is dropped
@@ -59,8 +63,14 @@ func (s *Service) DeactivateNow(ctx context.Context, user id.UserID, erase bool)
 		if err := s.q.UserDeactivate(ctx, tx, db.UserDeactivateParams{UserID: user, Erase: erase}); err != nil {
 			return fmt.Errorf("deactivate %s: %w", user, err)
 		}
-		if _, err := s.q.DeviceDeleteAllExcept(ctx, tx, db.DeviceDeleteAllExceptParams{UserID: user}); err != nil {
+		deleted, err := s.q.DeviceDeleteAllExcept(ctx, tx, db.DeviceDeleteAllExceptParams{UserID: user})
+		if err != nil {
 			return fmt.Errorf("delete devices of %s: %w", user, err)
+		}
+		if len(deleted) > 0 {
+			if err := s.devicesChangedTx(ctx, tx, user, deleted); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -52,28 +52,67 @@ func (s *Service) Device(ctx context.Context, user id.UserID, device id.DeviceID
 	return deviceFromRow(r), nil
 }
 
+// DeviceHook is told, in the transaction that makes them, of changes to a
+// user's devices, so that what hangs off a device elsewhere (its
+// encryption keys and messages, other users' device lists) follows.
+// impl/e2ee implements it.
+type DeviceHook interface {
+	// DevicesChangedTx is called once devices of user were deleted
+	// (deleted) or renamed (deleted empty), last in the transaction.
+	DevicesChangedTx(ctx context.Context, tx pgx.Tx, user id.UserID, deleted []id.DeviceID) error
+}
+
+// devicesChangedTx tells the device hook, if any, of a change.
+func (s *Service) devicesChangedTx(ctx context.Context, tx pgx.Tx, user id.UserID, deleted []id.DeviceID) error {
+	if s.deviceHook == nil {
+		return nil
+	}
+	return s.deviceHook.DevicesChangedTx(ctx, tx, user, deleted)
+}
+
 // RenameDevice sets a device's display name (nil clears it), or answers
 // M_NOT_FOUND for a device the user does not have.
 func (s *Service) RenameDevice(ctx context.Context, user id.UserID, device id.DeviceID, name *string) error {
-	n, err := s.q.DeviceSetDisplayName(ctx, s.pool, db.DeviceSetDisplayNameParams{UserID: user, DeviceID: device, DisplayName: name})
-	if err != nil {
-		return fmt.Errorf("rename device %s of %s: %w", device, user, err)
-	}
-	if n == 0 {
-		return errUnknownDevice
-	}
-	return nil
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		n, err := s.q.DeviceSetDisplayName(ctx, tx, db.DeviceSetDisplayNameParams{UserID: user, DeviceID: device, DisplayName: name})
+		if err != nil {
+			return fmt.Errorf("rename device %s of %s: %w", device, user, err)
+		}
+		if n == 0 {
+			return errUnknownDevice
+		}
+		return s.devicesChangedTx(ctx, tx, user, nil)
+	})
 }
 
 // DeleteDevices deletes devices of user, and with them their tokens. Device
 // IDs the user does not have are ignored, as the spec asks.
 func (s *Service) DeleteDevices(ctx context.Context, user id.UserID, devices []id.DeviceID) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error { return s.DeleteDevicesTx(ctx, tx, user, devices) })
+}
+
+// DeleteDevicesTx is DeleteDevices in the caller's transaction.
+func (s *Service) DeleteDevicesTx(ctx context.Context, tx pgx.Tx, user id.UserID, devices []id.DeviceID) error {
 	ids := make([]string, len(devices))
 	for i, d := range devices {
 		ids[i] = string(d)
 	}
-	if _, err := s.q.DeviceDelete(ctx, s.pool, db.DeviceDeleteParams{UserID: user, DeviceIds: ids}); err != nil {
+	deleted, err := s.q.DeviceDelete(ctx, tx, db.DeviceDeleteParams{UserID: user, DeviceIds: ids})
+	if err != nil {
 		return fmt.Errorf("delete devices of %s: %w", user, err)
+	}
+	if len(deleted) == 0 {
+		return nil
+	}
+	return s.devicesChangedTx(ctx, tx, user, deleted)
+}
+
+// CreateDeviceTx creates a device with no tokens (a dehydrated device,
+// MSC3814), or keeps the one the user has with that ID, in the caller's
+// transaction.
+func (s *Service) CreateDeviceTx(ctx context.Context, tx pgx.Tx, user id.UserID, device id.DeviceID, displayName *string) error {
+	if err := s.q.DeviceUpsert(ctx, tx, db.DeviceUpsertParams{UserID: user, DeviceID: device, DisplayName: displayName}); err != nil {
+		return fmt.Errorf("create device %s of %s: %w", device, user, err)
 	}
 	return nil
 }
@@ -85,10 +124,16 @@ func (s *Service) Logout(ctx context.Context, p Principal) error {
 
 // LogoutAll ends every session of the caller's user.
 func (s *Service) LogoutAll(ctx context.Context, user id.UserID) error {
-	if _, err := s.q.DeviceDeleteAllExcept(ctx, s.pool, db.DeviceDeleteAllExceptParams{UserID: user}); err != nil {
-		return fmt.Errorf("delete all devices of %s: %w", user, err)
-	}
-	return nil
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		deleted, err := s.q.DeviceDeleteAllExcept(ctx, tx, db.DeviceDeleteAllExceptParams{UserID: user})
+		if err != nil {
+			return fmt.Errorf("delete all devices of %s: %w", user, err)
+		}
+		if len(deleted) == 0 {
+			return nil
+		}
+		return s.devicesChangedTx(ctx, tx, user, deleted)
+	})
 }
 
 // DeleteDevicesInteractive deletes devices of the caller's user after

@@ -22,6 +22,7 @@ type Service struct {
 	log        *slog.Logger
 	now        func() time.Time
 	passwords  *passwordHasher
+	deviceHook DeviceHook
 
 	// lastTouch throttles device last-seen writes to one per touchInterval.
 	lastTouch sync.Map // deviceKey → time.Time
@@ -42,6 +43,9 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// DeviceHook is told of device deletions and renames in their
+	// transactions (impl/e2ee); nil: nobody.
+	DeviceHook DeviceHook
 }
 
 // New returns the accounts service. cfg must have passed Validate.
@@ -58,6 +62,7 @@ func New(deps Deps, cfg Config) *Service {
 		log:        deps.Logger,
 		now:        now,
 		passwords:  newPasswordHasher(cfg.Password.Argon2, runtime.GOMAXPROCS(0)),
+		deviceHook: deps.DeviceHook,
 	}
 }
 

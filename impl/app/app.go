@@ -20,6 +20,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/clientapi"
 	"github.com/hearth-hs/hearth/impl/config"
 	"github.com/hearth-hs/hearth/impl/directory"
+	"github.com/hearth-hs/hearth/impl/e2ee"
 	"github.com/hearth-hs/hearth/impl/federation"
 	"github.com/hearth-hs/hearth/impl/federationapi"
 	"github.com/hearth-hs/hearth/impl/httpserver"
@@ -87,7 +88,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	metrics := telemetry.NewMetrics()
-	a.Accounts = accounts.New(accounts.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Now: opts.Now}, cfg.AccountsConfig())
+	a.Accounts = accounts.New(accounts.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Now: opts.Now,
+		DeviceHook: e2ee.DeviceHook{}}, cfg.AccountsConfig())
 
 	a.Jobs = jobs.New(jobs.Deps{Pool: a.Pool, Logger: log}, cfg.Jobs)
 	a.Media, err = media.New(media.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Jobs: a.Jobs, Now: opts.Now}, cfg.Media)
@@ -98,11 +100,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 
 	a.Rooms = rooms.New(rooms.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Key: a.Key, Logger: log, Now: opts.Now}, cfg.Rooms)
 	a.Stream = stream.NewNotifier(a.Pool, log)
+	keys := e2ee.New(e2ee.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Accounts: a.Accounts,
+		Positions: a.Stream}, cfg.E2EE)
 
 	reader := timeline.New(a.Rooms, log, opts.Now)
 	client := clientapi.New(clientapi.Deps{
-		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader,
-		Sync:      syncer.New(syncer.Deps{Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Notifier: a.Stream, Logger: log}, cfg.Sync),
+		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader, E2EE: keys,
+		Sync:      syncer.New(syncer.Deps{Devices: syncDevices{keys}, Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Notifier: a.Stream, Logger: log}, cfg.Sync),
 		Directory: directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log}),
 		Reports: reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
 			Users: a.Accounts, Logger: log}),
@@ -123,7 +127,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Auth:        a.Accounts,
 		Healthy:     func(ctx context.Context) error { return a.Pool.Ping(ctx) },
 		Certificate: cert,
-	}, cfg.HTTP, client.API(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts}).API())
+	}, cfg.HTTP, client.API(), client.DehydratedAPI(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts}).API())
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,11 @@ var specVersions = []string{
 
 // unstableFeatures are the MSC flags of behaviour hearth serves beyond the
 // spec; each issue that serves one adds it here.
-var unstableFeatures = map[string]bool{}
+var unstableFeatures = map[string]bool{
+	// Dehydrated devices (MSC3814): Element looks for this flag before it
+	// offers to keep a dehydrated device.
+	"org.matrix.msc3814": true,
+}
 
 // createRoomVersions are the room versions hearth creates rooms in.
 var createRoomVersions = []string{"10", "11", "12"}

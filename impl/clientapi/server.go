@@ -13,6 +13,7 @@ import (
 	api "github.com/hearth-hs/hearth/gen/clientserver"
 	"github.com/hearth-hs/hearth/impl/accounts"
 	"github.com/hearth-hs/hearth/impl/directory"
+	"github.com/hearth-hs/hearth/impl/e2ee"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/reports"
@@ -30,6 +31,9 @@ type Deps struct {
 	Sync      *syncer.Service
 	Directory *directory.Service
 	Reports   *reports.Service
+	// E2EE holds keys, key backup, to-device messages and dehydrated
+	// devices.
+	E2EE *e2ee.Service
 }
 
 // Config is what the client API announces about this server.
@@ -70,6 +74,7 @@ type Server struct {
 	sync     *syncer.Service
 	dir      *directory.Service
 	reports  *reports.Service
+	keys     *e2ee.Service
 	cfg      Config
 }
 
@@ -78,7 +83,7 @@ var _ api.StrictServerInterface = (*Server)(nil)
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
 	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, sync: deps.Sync,
-		dir: deps.Directory, reports: deps.Reports, cfg: cfg}
+		dir: deps.Directory, reports: deps.Reports, keys: deps.E2EE, cfg: cfg}
 }
 
 // API hands the adapter to the HTTP server: the embedded spec for routing

@@ -16,6 +16,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/accounts"
 	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
+	"github.com/hearth-hs/hearth/impl/e2ee"
 	"github.com/hearth-hs/hearth/impl/federation"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/jobs"
@@ -68,6 +69,9 @@ type Config struct {
 	// Jobs is the durable job queue (thumbnails, and later push and
 	// federation sending).
 	Jobs jobs.Config `yaml:"jobs"`
+	// E2EE is end-to-end encryption: how many to-device messages a sync
+	// carries.
+	E2EE e2ee.Config `yaml:"e2ee"`
 }
 
 // Default returns the configuration of a fresh `hearth serve`.
@@ -88,6 +92,7 @@ func Default() Config {
 		Log:              telemetry.DefaultConfig(),
 		Media:            media.DefaultConfig(),
 		Jobs:             jobs.DefaultConfig(),
+		E2EE:             e2ee.DefaultConfig(),
 	}
 }
 
@@ -134,7 +139,7 @@ func (c Config) Validate() error {
 	}
 	for _, err := range []error{
 		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Rooms.Validate(), c.Log.Validate(),
-		c.TLSIssuer.Validate(), c.Federation.Validate(), c.Media.Validate(), c.Jobs.Validate(),
+		c.TLSIssuer.Validate(), c.Federation.Validate(), c.Media.Validate(), c.Jobs.Validate(), c.E2EE.Validate(),
 	} {
 		if err != nil {
 			errs = append(errs, err)
