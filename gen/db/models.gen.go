@@ -20,6 +20,14 @@ type AccessToken struct {
 	Used           bool
 }
 
+type AccountDatum struct {
+	UserID    id.UserID
+	RoomID    string
+	Type      string
+	Content   []byte
+	StreamPos int64
+}
+
 type AdminRegisterNonce struct {
 	Nonce     string
 	CreatedAt time.Time
@@ -216,6 +224,27 @@ type Membership struct {
 	Forgotten  bool
 }
 
+type Presence struct {
+	UserID       id.UserID
+	State        string
+	StatusMsg    *string
+	LastActiveAt time.Time
+	LastSyncAt   time.Time
+	DueAt        *time.Time
+	StreamPos    int64
+}
+
+type Receipt struct {
+	RoomID      string
+	UserID      id.UserID
+	ReceiptType string
+	ThreadID    string
+	EventID     string
+	EventPos    int64
+	Ts          int64
+	StreamPos   int64
+}
+
 type RefreshToken struct {
 	ID        int64
 	TokenHash []byte
@@ -291,6 +320,17 @@ type StateSnapshot struct {
 	ParentNid   *int64
 	ChainLen    int32
 	Entries     []int64
+}
+
+type Typing struct {
+	RoomID    string
+	UserID    id.UserID
+	ExpiresAt time.Time
+}
+
+type TypingRoom struct {
+	RoomID    string
+	StreamPos int64
 }
 
 type UiaSession struct {
