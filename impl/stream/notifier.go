@@ -16,6 +16,11 @@ import (
 // are lost (a dropped LISTEN connection).
 const pollInterval = 10 * time.Second
 
+// recentChanges is how many of the latest changes a notifier remembers for
+// waiters that arrive after them: a sync reads up to a position, computes,
+// then waits, and a change that committed in between must still wake it.
+const recentChanges = 4096
+
 // Notifier follows the stream for one process: it listens for changes,
 // keeps the newest safe position, and wakes waiters. Run must be running
 // for waiters to be woken.
@@ -26,6 +31,10 @@ type Notifier struct {
 	mu      sync.Mutex
 	safe    Pos
 	waiters map[*waiter]struct{}
+	// recent are the latest changes received, a ring of recentChanges;
+	// next is where the next one goes.
+	recent []Change
+	next   int
 	// ready is closed once Run has computed the first safe position.
 	ready chan struct{}
 }
@@ -71,8 +80,16 @@ func (n *Notifier) Safe() Pos {
 func (n *Notifier) Wait(ctx context.Context, after Pos, match func(Change) bool) (Pos, error) {
 	w := &waiter{after: after, match: match, wake: make(chan Pos, 1)}
 	n.mu.Lock()
-	n.waiters[w] = struct{}{}
+	missed := n.missed(after, match)
+	if !missed {
+		n.waiters[w] = struct{}{}
+	}
 	n.mu.Unlock()
+	if missed {
+		// The change came before the waiter: it is committed, so the
+		// newest safe position covers it.
+		return n.Refresh(ctx)
+	}
 	defer func() {
 		n.mu.Lock()
 		delete(n.waiters, w)
@@ -83,6 +100,31 @@ func (n *Notifier) Wait(ctx context.Context, after Pos, match func(Change) bool)
 		return p, nil
 	case <-ctx.Done():
 		return n.Safe(), ctx.Err()
+	}
+}
+
+// missed tells whether a change match accepts arrived after after, before
+// its waiter registered. n.mu must be held.
+func (n *Notifier) missed(after Pos, match func(Change) bool) bool {
+	for _, c := range n.recent {
+		if c.Pos > after && match(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// remember keeps changes for the waiters that register after them.
+func (n *Notifier) remember(changes []Change) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, c := range changes {
+		if len(n.recent) < recentChanges {
+			n.recent = append(n.recent, c)
+			continue
+		}
+		n.recent[n.next] = c
+		n.next = (n.next + 1) % recentChanges
 	}
 }
 
@@ -181,6 +223,7 @@ func (n *Notifier) listen(ctx context.Context) error {
 				}
 				changes = append(changes, n.decode(ctx, more.Payload))
 			}
+			n.remember(changes)
 			if !n.interested(changes) {
 				// Nobody waits for these: skip the barrier, which costs
 				// writers a moment. Safe lags until the next refresh.
