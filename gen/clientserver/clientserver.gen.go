@@ -3127,10 +3127,8 @@ type RequestOpenIdTokenJSONBody = map[string]interface{}
 // SetAccountDataPerRoomJSONBody defines parameters for SetAccountDataPerRoom.
 type SetAccountDataPerRoomJSONBody = json.RawMessage
 
-// GetRoomTags200JSONResponseBody defines parameters for GetRoomTags.
-type GetRoomTags200JSONResponseBody struct {
-	Tags *map[string]Tag `json:"tags,omitempty"`
-}
+// SetRoomTagJSONBody defines parameters for SetRoomTag.
+type SetRoomTagJSONBody = json.RawMessage
 
 // SearchUserDirectoryJSONBody defines parameters for SearchUserDirectory.
 type SearchUserDirectoryJSONBody struct {
@@ -3443,7 +3441,7 @@ type RequestOpenIdTokenJSONRequestBody = RequestOpenIdTokenJSONBody
 type SetAccountDataPerRoomJSONRequestBody = SetAccountDataPerRoomJSONBody
 
 // SetRoomTagJSONRequestBody defines body for SetRoomTag for application/json ContentType.
-type SetRoomTagJSONRequestBody = Tag
+type SetRoomTagJSONRequestBody = SetRoomTagJSONBody
 
 // SearchUserDirectoryJSONRequestBody defines body for SearchUserDirectory for application/json ContentType.
 type SearchUserDirectoryJSONRequestBody SearchUserDirectoryJSONBody
@@ -15037,7 +15035,7 @@ type GetRoomTagsResponseObject interface {
 	VisitGetRoomTagsResponse(w http.ResponseWriter) error
 }
 
-type GetRoomTags200JSONResponse = GetRoomTags200JSONResponseBody
+type GetRoomTags200JSONResponse json.RawMessage
 
 func (response GetRoomTags200JSONResponse) VisitGetRoomTagsResponse(w http.ResponseWriter) error {
 
@@ -22399,23 +22397,23 @@ var swaggerSpec = []string{
 	"HvZcy6xcfHu0dOUiI0onV7PncQSnCMMf84fs/QWDbUBgbrZSvcfDLXRUt0CrgzPm5Vs1c5ZNbw82J5YJ",
 	"KyeP6v8dpUkPADnNQiRf/U51m70h+4FEubugF0khRtFE85OAiynaUk/JZh9TiK8iuZxt6SKDKRFb4D5t",
 	"2KRA847CCGKOQMxOK4hUbu+9I26tBNetfwf7BKlzxN1geu9gadNO+k53ekruiV8enyMtjZfR8TJ6ZJfR",
-	"FdmphmlP7HUj2hw6WQ/rYpyDZZ1HsBswW7uC3yGhxeSRg9mTul3EUDlUrRouxO8aRY6V8YNZr1Fujygm",
-	"w02GP8PzW09udxL9cUfwuLGMIEIUhpzQpWNGBTHs+7yPN1QkWUsqgiFD1rdsYIz13doYU9Md7TxoGdvd",
-	"pRrqKE6V79svwOMcfXqUpg9FdwWFtBEfqwhsp4oGYuxjfVIYyx6MZQ+a7vLf2MoeLAhKJzyj+BrSRYtj",
-	"1wzym7LVoOw8BYw9EGrONMF5bJZXGUWWOCnFyCsUJrbH/tdrlzApQaH2RA6rjFq29MsN6FWpVZ82+/3t",
-	"49UnC9NVeNd6P/4tbzMoImWYcRHrG0wh4Bl1CoyvaA4NeVvdSY/ML1UsKYZY633zyd/ghBSpvgBRgjBi",
-	"nJqeoRIYITBZXE5kRrqWRHvq+7sis/aAp6a7BYJsV+Rl8jU8a1Bz8jV8/eXL5MuXiYmgM5wxGAXwa4oo",
-	"ZAHgtTER5t994/kNdrJyatUl9SzzOUosMzZ+EJjWIaX+5pmQ89UkJHiKZhV+EsGUwhDwUt9qcJh3qs+g",
-	"mJqcZ2lMQHTO0J/QFa9OWAboMzUfWkQesADW5JFJRiQC554mj/J73W3C7TS5a32lcjpnvVx1OdPi3M2C",
-	"ojcyhP8yiGPyEFCYkJXcGBGcApmRSQ3smipDJ7AIEmYe7eXFxcWF3429XcTasR11OTMvYQpiZthR14z9",
-	"zIgk5JCfMU4hSGr0YyIL35tDEOlKyBrfzt4jlhKGVJvHPiddDCHTD/XqK3q/uvibwUGltsafK9GSBrQ2",
-	"mjP02H/f2tg7ZWS+9+3Fy90I3W939g49BHOV7mlQ/rgWn/24gJSiCP6S329OgOc2HOBg53JH9j2y75F9",
-	"j+x7cPadUrhA8CF/gnDnz7/S+JPq6xhbSWM3hmxGCRuDYp5xEOst6HY7QbVlWo78gibh/BolYAZfO1/S",
-	"fI/MVB8XkDzbCx2fZ8kdBige8kZ3kw96ole7BxTxuctAnZkF51BklBpkqATyOYnMtfMoSeUH0Ctl4qgC",
-	"uapAthkxSiS9rJ8w8tJFv5JsbgJSVeipnKpj4Cdf95yh6Xod/0jhbEWJyz+l2PblAd6l/abbsmLYfgIv",
-	"vV6KY05zFQBVQeJXD6sK/xp0bv3TUkB35hl7eYrm+uerUivLfFulKPG93Y6sELhkyjVSXisvRQzlPwfx",
-	"rGu/Dm/T32rIF7qjemm7HJ/01r0tKHpruSoY/WprVHpDPvzfd6dyLxh5yyEWONylo9nF9yPXOiJHhKen",
-	"/z8A",
+	"FdmphmlP7HUj2hw6WQ/rYpyDZZ1HsBsw8xxdrA7c+WUA3Jo8cjB7UleUGCqvrFXrh/hd49mxSg8w6zXK",
+	"7REFdrgpAs/w/LZpKJM85JjLge+YBwURojDkhC4d8zyIYd/nfbyh4ttaEiQMGUi/ZbNnrG/8xkif7hjs",
+	"QYvr7i4BUkfJrHzffgEe55jYozTIKLorKKSN+FhFA3CqsyDGPtaHjrEYw1iMoenE/42tGMOCoHTCM4qv",
+	"IV20uJvNIL8pWw3KzlPA2AOh5vwXnMdmeZVRZIneUoy8QmFie+x/vXYJ3hIUak8vscqoZUu/3IBelVr1",
+	"abPf3z5efbIwXYV3rbf23/I2gyJShhkXEcjBFAKeUadw/Yrm0JC31Z30yEdTxZJiiLVeXZ/8DU5IkeoL",
+	"ECUII8ap6XEsgRECk8XlRObJa0n/p76/K/J9D3hqulsgyHZFXiZfw7MGNSdfw9dfvky+fJmYCDrDGYNR",
+	"AL+miEIWAF4bE2H+3Tee32AnK6dWXVLP4qOjxDJj4weBaR1S6m+eCTlfTUKCp2hW4ScRTCkMAS/1rQaH",
+	"eaf6DIqpyXmWxgRE5wz9CV3x6oRlgD5T86FF5AELYE0emWREIpzvafIov9edOdxOk7tWfSqnc9bLVZcz",
+	"Lc7dTDJ6I0N4VYM4Jg8BhQlZydgRwSmQeaLUwK4JPHRajSBh5tFeXlxcXPjd2NtFrB3bUZcz8xKmIGaG",
+	"HXXN2M8uSUIO+RnjFIKkRj8msvC9OQSRrs+s8e3sPWIpYUi1eexz0sUQMilSr76i96uLvxncZmpr/LkS",
+	"w2lAa6M5Q4/9962NvVNG5nvfXrzcjdD9dmev40MwV+k0B+WPa/HZjwtIKYrgL/n95gR4bsMtD3Yud2Tf",
+	"I/se2ffIvgdn3ymFCwQf8icId/78K40/qb6OEZ80dmPIZpSwMSjmGQex3oJutxPqWyYLyS9oEs6vUQJm",
+	"8LXzJc33yEz1cQHJs73Q8XmW3GGA4iFvdDf5oCd6tXtAEZ+7DNSZ73AORZ6rQYZKIJ+TyFzRj5JUfgC9",
+	"EjmOKpCrCmSbEaNE0sv6aSwvXfQryeYmIFXlp8qpOgZ+8nXPGZqu1/GPFM5WlLj8U4ptXx7gXdpvui0r",
+	"hu0n8NLrpTjmNFcBUBUkfvWwqvCvQefWPy0FdGf+upenaK5/viq1ssy31a8S39vtyAqBS6ZcI+W1smXE",
+	"UP5zEFe99uvwNv2thnyhO6qXtsvxSW/d24Kit5argtFRt0alN+TD/313KveCkbccYtnFXTqaXXw/cq0j",
+	"ckR4evr/AwA=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -57,6 +57,14 @@ func (t *GetProfileField200JSONResponse) UnmarshalJSON(b []byte) error {
 	return (*json.RawMessage)(t).UnmarshalJSON(b)
 }
 
+func (t GetRoomTags200JSONResponse) MarshalJSON() ([]byte, error) {
+	return json.RawMessage(t).MarshalJSON()
+}
+
+func (t *GetRoomTags200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*json.RawMessage)(t).UnmarshalJSON(b)
+}
+
 func (t Sync200JSONResponse) MarshalJSON() ([]byte, error) { return json.RawMessage(t).MarshalJSON() }
 
 func (t *Sync200JSONResponse) UnmarshalJSON(b []byte) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	mfed "maunium.net/go/mautrix/federation"
 
+	"github.com/hearth-hs/hearth/impl/accountdata"
 	"github.com/hearth-hs/hearth/impl/accounts"
 	"github.com/hearth-hs/hearth/impl/adminapi"
 	"github.com/hearth-hs/hearth/impl/appservice"
@@ -21,6 +22,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/config"
 	"github.com/hearth-hs/hearth/impl/directory"
 	"github.com/hearth-hs/hearth/impl/e2ee"
+	"github.com/hearth-hs/hearth/impl/ephemeral"
 	"github.com/hearth-hs/hearth/impl/federation"
 	"github.com/hearth-hs/hearth/impl/federationapi"
 	"github.com/hearth-hs/hearth/impl/httpserver"
@@ -47,7 +49,9 @@ type App struct {
 	Jobs     *jobs.Queue
 	Rooms    *rooms.Service
 	Stream   *stream.Notifier
-	Key      *mfed.SigningKey
+	// Ephemeral holds typing, receipts and presence, and runs their sweepers.
+	Ephemeral *ephemeral.Service
+	Key       *mfed.SigningKey
 	// AppServices are the application services' registrations.
 	AppServices []appservice.Registration
 
@@ -104,9 +108,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Positions: a.Stream}, cfg.E2EE)
 
 	reader := timeline.New(a.Rooms, log, opts.Now)
+	accountData := accountdata.New(accountdata.Deps{Pool: a.Pool, Logger: log})
+	a.Ephemeral = ephemeral.New(ephemeral.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms,
+		AccountData: accountData, Users: a.Accounts, Logger: log, Now: opts.Now}, cfg.Typing, cfg.Presence)
 	client := clientapi.New(clientapi.Deps{
 		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader, E2EE: keys,
-		Sync:      syncer.New(syncer.Deps{Devices: syncDevices{keys}, Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Notifier: a.Stream, Logger: log}, cfg.Sync),
+		Sync: syncer.New(syncer.Deps{Devices: syncDevices{keys}, Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Notifier: a.Stream, Logger: log,
+			AccountData: accountData, Ephemeral: a.Ephemeral}, cfg.Sync),
+		AccountData: accountData, Ephemeral: a.Ephemeral,
 		Directory: directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log}),
 		Reports: reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
 			Users: a.Accounts, Logger: log}),
@@ -132,6 +141,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a.startStream(ctx)
+	a.startSweepers(ctx)
 	// Last: workers may start on jobs at once. Stopped before the pool closes.
 	if err := a.Jobs.Start(ctx); err != nil {
 		return nil, err
@@ -186,6 +196,22 @@ func (a *App) startStream(ctx context.Context) {
 	go func() {
 		defer close(done)
 		_ = a.Stream.Run(ctx)
+	}()
+	a.closes = append(a.closes, func(context.Context) error {
+		cancel()
+		<-done
+		return nil
+	})
+}
+
+// startSweepers runs this process's sweepers of typing notices and idle
+// users until Close; every process runs them (see impl/ephemeral).
+func (a *App) startSweepers(ctx context.Context) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.Ephemeral.Run(ctx)
 	}()
 	a.closes = append(a.closes, func(context.Context) error {
 		cancel()

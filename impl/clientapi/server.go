@@ -11,9 +11,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	api "github.com/hearth-hs/hearth/gen/clientserver"
+	"github.com/hearth-hs/hearth/impl/accountdata"
 	"github.com/hearth-hs/hearth/impl/accounts"
 	"github.com/hearth-hs/hearth/impl/directory"
 	"github.com/hearth-hs/hearth/impl/e2ee"
+	"github.com/hearth-hs/hearth/impl/ephemeral"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/reports"
@@ -34,6 +36,10 @@ type Deps struct {
 	// E2EE holds keys, key backup, to-device messages and dehydrated
 	// devices.
 	E2EE *e2ee.Service
+	// AccountData and Ephemeral serve account data and tags; typing,
+	// receipts, read markers and presence.
+	AccountData *accountdata.Service
+	Ephemeral   *ephemeral.Service
 }
 
 // Config is what the client API announces about this server.
@@ -75,6 +81,8 @@ type Server struct {
 	dir      *directory.Service
 	reports  *reports.Service
 	keys     *e2ee.Service
+	acctData *accountdata.Service
+	eph      *ephemeral.Service
 	cfg      Config
 }
 
@@ -83,7 +91,7 @@ var _ api.StrictServerInterface = (*Server)(nil)
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
 	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, sync: deps.Sync,
-		dir: deps.Directory, reports: deps.Reports, keys: deps.E2EE, cfg: cfg}
+		dir: deps.Directory, reports: deps.Reports, keys: deps.E2EE, acctData: deps.AccountData, eph: deps.Ephemeral, cfg: cfg}
 }
 
 // API hands the adapter to the HTTP server: the embedded spec for routing

@@ -17,6 +17,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
 	"github.com/hearth-hs/hearth/impl/e2ee"
+	"github.com/hearth-hs/hearth/impl/ephemeral"
 	"github.com/hearth-hs/hearth/impl/federation"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/jobs"
@@ -55,6 +56,8 @@ type Config struct {
 	Accounts         accounts.Config             `yaml:"accounts"`
 	Rooms            rooms.Config                `yaml:"rooms"`
 	Sync             syncer.Config               `yaml:"sync"`
+	Typing           ephemeral.TypingConfig      `yaml:"typing"`
+	Presence         ephemeral.PresenceConfig    `yaml:"presence"`
 	Log              telemetry.Config            `yaml:"log"`
 	WellKnown        clientapi.WellKnown         `yaml:"well_known"`
 
@@ -89,6 +92,8 @@ func Default() Config {
 		Accounts:         acc,
 		Rooms:            rooms.DefaultConfig(),
 		Sync:             syncer.DefaultConfig(),
+		Typing:           ephemeral.DefaultTypingConfig(),
+		Presence:         ephemeral.DefaultPresenceConfig(),
 		Log:              telemetry.DefaultConfig(),
 		Media:            media.DefaultConfig(),
 		Jobs:             jobs.DefaultConfig(),
@@ -140,6 +145,7 @@ func (c Config) Validate() error {
 	for _, err := range []error{
 		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Rooms.Validate(), c.Log.Validate(),
 		c.TLSIssuer.Validate(), c.Federation.Validate(), c.Media.Validate(), c.Jobs.Validate(), c.E2EE.Validate(),
+		c.Typing.Validate(), c.Presence.Validate(),
 	} {
 		if err != nil {
 			errs = append(errs, err)

@@ -45,7 +45,8 @@ type AccountData interface {
 type Ephemeral interface {
 	RoomEphemeral(ctx context.Context, user id.UserID, rooms []id.RoomID, since, upto stream.Pos) (map[id.RoomID][]json.RawMessage, error)
 	Presence(ctx context.Context, user id.UserID, since, upto stream.Pos) ([]json.RawMessage, error)
-	// SetPresence records the set_presence of a sync.
+	// SetPresence records the set_presence of a sync ("" when omitted,
+	// which means online); it is called for every sync.
 	SetPresence(ctx context.Context, user id.UserID, presence string) error
 }
 

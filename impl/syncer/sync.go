@@ -43,7 +43,9 @@ func (s *Service) Sync(ctx context.Context, r Request) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if r.SetPresence != "" && s.d.Ephemeral != nil {
+	// Omitted set_presence means online (v1.19 client-server, GET /sync):
+	// the provider hears every sync and writes only now and then.
+	if s.d.Ephemeral != nil {
 		if err := s.d.Ephemeral.SetPresence(ctx, r.User, r.SetPresence); err != nil {
 			return nil, err
 		}
