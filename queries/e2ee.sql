@@ -54,9 +54,11 @@ WHERE user_id = $1 AND device_id = $2 GROUP BY algorithm;
 -- Claims, for each (user, device, algorithm), the device's oldest one-time
 -- key of the algorithm and deletes it. Rows locked by a concurrent claim
 -- are skipped, so no two claims ever get the same key; a device whose
--- keys are all taken gets none (and its fallback key).
+-- keys are all taken gets none (and its fallback key). The picked keys
+-- are joined (USING), not looked up with IN, which PostgreSQL could run
+-- as a locking subquery per row of the table.
 DELETE FROM e2e_one_time_keys k
-WHERE k.key_nid IN (
+USING (
     SELECT c.key_nid
     FROM (SELECT unnest(@user_ids::text[]) AS u, unnest(@device_ids::text[]) AS d, unnest(@algorithms::text[]) AS a) w
     CROSS JOIN LATERAL (
@@ -65,7 +67,8 @@ WHERE k.key_nid IN (
         ORDER BY x.key_nid LIMIT 1
         FOR UPDATE SKIP LOCKED
     ) c
-)
+) picked
+WHERE k.key_nid = picked.key_nid
 RETURNING k.user_id, k.device_id, k.algorithm, k.key_id, k.key_json;
 
 -- name: FallbackKeysClaim :many

@@ -900,7 +900,7 @@ func (q *Queries) OneTimeKeyCounts(ctx context.Context, db DBTX, arg OneTimeKeyC
 
 const oneTimeKeysClaim = `-- name: OneTimeKeysClaim :many
 DELETE FROM e2e_one_time_keys k
-WHERE k.key_nid IN (
+USING (
     SELECT c.key_nid
     FROM (SELECT unnest($1::text[]) AS u, unnest($2::text[]) AS d, unnest($3::text[]) AS a) w
     CROSS JOIN LATERAL (
@@ -909,7 +909,8 @@ WHERE k.key_nid IN (
         ORDER BY x.key_nid LIMIT 1
         FOR UPDATE SKIP LOCKED
     ) c
-)
+) picked
+WHERE k.key_nid = picked.key_nid
 RETURNING k.user_id, k.device_id, k.algorithm, k.key_id, k.key_json
 `
 
@@ -930,7 +931,9 @@ type OneTimeKeysClaimRow struct {
 // Claims, for each (user, device, algorithm), the device's oldest one-time
 // key of the algorithm and deletes it. Rows locked by a concurrent claim
 // are skipped, so no two claims ever get the same key; a device whose
-// keys are all taken gets none (and its fallback key).
+// keys are all taken gets none (and its fallback key). The picked keys
+// are joined (USING), not looked up with IN, which PostgreSQL could run
+// as a locking subquery per row of the table.
 func (q *Queries) OneTimeKeysClaim(ctx context.Context, db DBTX, arg OneTimeKeysClaimParams) ([]OneTimeKeysClaimRow, error) {
 	rows, err := db.Query(ctx, oneTimeKeysClaim, arg.UserIds, arg.DeviceIds, arg.Algorithms)
 	if err != nil {

@@ -202,17 +202,22 @@ func signedBy(owner id.UserID, target string, stored, obj []byte, signer id.User
 }
 
 // masterSignedByDevices checks the signatures of the user's devices on
-// their master key. Signatures the stored key already carries (its self-
-// signature) are skipped; any other must be a device's.
+// their master key. Signatures the stored key already carries (clients
+// upload it signed by the device that made it) are skipped, as is one by
+// the master key itself; any other must be a device's.
 func masterSignedByDevices(user id.UserID, master crossSigningKey, obj []byte, devices map[string]db.DeviceKeysEd25519OfUserRow) ([]db.SignatureUpsertParams, *mxerr.Error) {
 	if !sameKey(master.raw, obj) {
 		return nil, errKeyDoesNotMatch
 	}
 	already := signaturesBy(master.raw, user)
+	sent := signaturesBy(obj, user)
+	if len(sent) == 0 {
+		return nil, errNoSignature
+	}
 	var out []db.SignatureUpsertParams
-	for keyID, sig := range signaturesBy(obj, user) {
-		if already[keyID] == sig {
-			continue
+	for keyID, sig := range sent {
+		if already[keyID] == sig || keyID == ed25519KeyID(master.public) {
+			continue // stored with the key, or the key's own: nothing to add
 		}
 		deviceID, ok := strings.CutPrefix(keyID, "ed25519:")
 		d, known := devices[deviceID]
@@ -225,9 +230,6 @@ func masterSignedByDevices(user id.UserID, master crossSigningKey, obj []byte, d
 		out = append(out, db.SignatureUpsertParams{
 			TargetUserID: string(user), TargetKey: master.public, SignerUserID: string(user), SignerKeyID: keyID, Signature: sig,
 		})
-	}
-	if len(out) == 0 {
-		return nil, errNoSignature
 	}
 	return out, nil
 }
