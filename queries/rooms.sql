@@ -8,10 +8,12 @@ SELECT * FROM rooms WHERE room_id = $1;
 SELECT * FROM rooms WHERE room_nid = $1;
 
 -- name: RoomAdvance :exec
--- Moves the room forward after a new event: its extremities, depth and
--- current state.
+-- Moves the room forward after a new event: its extremities, depth,
+-- current state and activity (at the transaction's stream position; bump
+-- events also move the bump stamp).
 UPDATE rooms SET latest_event_nids = @latest::bigint[], max_depth = greatest(max_depth, @depth::bigint),
-    current_snapshot_nid = @snapshot::bigint
+    current_snapshot_nid = @snapshot::bigint, last_pos = currval('stream_positions'),
+    bump_pos = CASE WHEN @bump::boolean THEN currval('stream_positions') ELSE bump_pos END
 WHERE room_nid = @room_nid::bigint;
 
 -- name: RoomSetPublished :execrows

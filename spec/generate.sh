@@ -26,6 +26,8 @@ mkdir -p gen/synapseadmin
 go tool oapi-codegen -config spec/codegen/synapse-admin.yaml spec/hearth/synapse-admin.yaml
 mkdir -p gen/msc3814
 go tool oapi-codegen -config spec/codegen/msc3814.yaml spec/hearth/msc3814.yaml
+mkdir -p gen/slidingsync
+go tool oapi-codegen -config spec/codegen/msc4186.yaml spec/hearth/msc4186.yaml
 
 # 3. What oapi-codegen leaves out: Unimplemented stubs and raw JSON methods.
-go run ./cmd/genstubs gen/clientserver gen/serverserver gen/appservice gen/pushgateway gen/synapseadmin gen/msc3814
+go run ./cmd/genstubs gen/clientserver gen/serverserver gen/appservice gen/pushgateway gen/synapseadmin gen/msc3814 gen/slidingsync

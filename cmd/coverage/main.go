@@ -36,6 +36,7 @@ var apis = []api{
 	{"Server-Server", "spec/matrix/server-server.yaml", "gen/serverserver", "impl/federationapi"},
 	{"Synapse admin (hearth's definition)", "spec/hearth/synapse-admin.yaml", "gen/synapseadmin", "impl/adminapi"},
 	{"MSC3814 dehydrated devices (hearth's definition)", "spec/hearth/msc3814.yaml", "gen/msc3814", "impl/clientapi"},
+	{"MSC4186 Simplified Sliding Sync (hearth's definition)", "spec/hearth/msc4186.yaml", "gen/slidingsync", "impl/slidingapi"},
 }
 
 // adapterType is the receiver type adapters declare their handlers on.

@@ -24,6 +24,11 @@ type operation struct {
 	Implemented                     bool
 }
 
+// httpMethods are the keys of a path item that are operations.
+var httpMethods = map[string]bool{
+	"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true,
+}
+
 // specOperations reads the operations of an imported spec, sorted by path
 // and method. Their area is their first tag.
 func specOperations(path string) ([]operation, error) {
@@ -32,17 +37,24 @@ func specOperations(path string) ([]operation, error) {
 		return nil, fmt.Errorf("read spec: %w", err)
 	}
 	var doc struct {
-		Paths map[string]map[string]struct {
-			OperationID string   `yaml:"operationId"`
-			Tags        []string `yaml:"tags"`
-		} `yaml:"paths"`
+		Paths map[string]map[string]yaml.Node `yaml:"paths"`
 	}
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", path, err)
 	}
 	var ops []operation
 	for p, item := range doc.Paths {
-		for method, op := range item {
+		for method, node := range item {
+			if !httpMethods[method] {
+				continue // path-level parameters, summary, servers
+			}
+			var op struct {
+				OperationID string   `yaml:"operationId"`
+				Tags        []string `yaml:"tags"`
+			}
+			if err := node.Decode(&op); err != nil {
+				return nil, fmt.Errorf("parse %s %s %s: %w", path, method, p, err)
+			}
 			area := "Other"
 			if len(op.Tags) > 0 {
 				area = op.Tags[0]

@@ -283,6 +283,8 @@ type Room struct {
 	MaxDepth           int64
 	Published          bool
 	CreatedAt          time.Time
+	LastPos            int64
+	BumpPos            int64
 }
 
 type RoomAlias struct {
@@ -306,6 +308,33 @@ type RoomSummary struct {
 	Encryption        *string
 	AllowedRoomIds    []string
 	JoinedMembers     int32
+}
+
+type SlidingConn struct {
+	ConnNid            int64
+	UserID             id.UserID
+	DeviceID           id.DeviceID
+	ConnID             string
+	ConfirmedPos       int64
+	ConfirmedStreamPos int64
+	UsedAt             time.Time
+}
+
+type SlidingPosition struct {
+	PosNid    int64
+	ConnNid   int64
+	StreamPos int64
+	Delta     []byte
+	CreatedAt time.Time
+}
+
+type SlidingRoom struct {
+	ConnNid       int64
+	RoomID        string
+	SentPos       int64
+	TimelineLimit int32
+	ConfigKey     string
+	Stripped      bool
 }
 
 type StateKey struct {

@@ -843,31 +843,35 @@ func (q *Queries) MembershipUsersOfRoom(ctx context.Context, db DBTX, roomNid in
 
 const roomAdvance = `-- name: RoomAdvance :exec
 UPDATE rooms SET latest_event_nids = $1::bigint[], max_depth = greatest(max_depth, $2::bigint),
-    current_snapshot_nid = $3::bigint
-WHERE room_nid = $4::bigint
+    current_snapshot_nid = $3::bigint, last_pos = currval('stream_positions'),
+    bump_pos = CASE WHEN $4::boolean THEN currval('stream_positions') ELSE bump_pos END
+WHERE room_nid = $5::bigint
 `
 
 type RoomAdvanceParams struct {
 	Latest   []int64
 	Depth    int64
 	Snapshot int64
+	Bump     bool
 	RoomNid  int64
 }
 
-// Moves the room forward after a new event: its extremities, depth and
-// current state.
+// Moves the room forward after a new event: its extremities, depth,
+// current state and activity (at the transaction's stream position; bump
+// events also move the bump stamp).
 func (q *Queries) RoomAdvance(ctx context.Context, db DBTX, arg RoomAdvanceParams) error {
 	_, err := db.Exec(ctx, roomAdvance,
 		arg.Latest,
 		arg.Depth,
 		arg.Snapshot,
+		arg.Bump,
 		arg.RoomNid,
 	)
 	return err
 }
 
 const roomByID = `-- name: RoomByID :one
-SELECT room_nid, room_id, room_version, latest_event_nids, current_snapshot_nid, max_depth, published, created_at FROM rooms WHERE room_id = $1
+SELECT room_nid, room_id, room_version, latest_event_nids, current_snapshot_nid, max_depth, published, created_at, last_pos, bump_pos FROM rooms WHERE room_id = $1
 `
 
 func (q *Queries) RoomByID(ctx context.Context, db DBTX, roomID string) (Room, error) {
@@ -882,12 +886,14 @@ func (q *Queries) RoomByID(ctx context.Context, db DBTX, roomID string) (Room, e
 		&i.MaxDepth,
 		&i.Published,
 		&i.CreatedAt,
+		&i.LastPos,
+		&i.BumpPos,
 	)
 	return i, err
 }
 
 const roomByNID = `-- name: RoomByNID :one
-SELECT room_nid, room_id, room_version, latest_event_nids, current_snapshot_nid, max_depth, published, created_at FROM rooms WHERE room_nid = $1
+SELECT room_nid, room_id, room_version, latest_event_nids, current_snapshot_nid, max_depth, published, created_at, last_pos, bump_pos FROM rooms WHERE room_nid = $1
 `
 
 func (q *Queries) RoomByNID(ctx context.Context, db DBTX, roomNid int64) (Room, error) {
@@ -902,6 +908,8 @@ func (q *Queries) RoomByNID(ctx context.Context, db DBTX, roomNid int64) (Room, 
 		&i.MaxDepth,
 		&i.Published,
 		&i.CreatedAt,
+		&i.LastPos,
+		&i.BumpPos,
 	)
 	return i, err
 }

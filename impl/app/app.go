@@ -32,6 +32,8 @@ import (
 	"github.com/hearth-hs/hearth/impl/reports"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
+	"github.com/hearth-hs/hearth/impl/slidingapi"
+	"github.com/hearth-hs/hearth/impl/slidingsync"
 	"github.com/hearth-hs/hearth/impl/stream"
 	"github.com/hearth-hs/hearth/impl/syncer"
 	"github.com/hearth-hs/hearth/impl/telemetry"
@@ -111,12 +113,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	accountData := accountdata.New(accountdata.Deps{Pool: a.Pool, Logger: log})
 	a.Ephemeral = ephemeral.New(ephemeral.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms,
 		AccountData: accountData, Users: a.Accounts, Logger: log, Now: opts.Now}, cfg.Typing, cfg.Presence)
+	dir := directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log})
 	client := clientapi.New(clientapi.Deps{
 		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader, E2EE: keys,
 		Sync: syncer.New(syncer.Deps{Devices: syncDevices{keys}, Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Notifier: a.Stream, Logger: log,
 			AccountData: accountData, Ephemeral: a.Ephemeral}, cfg.Sync),
 		AccountData: accountData, Ephemeral: a.Ephemeral,
-		Directory: directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log}),
+		Directory: dir,
 		Reports: reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
 			Users: a.Accounts, Logger: log}),
 	}, clientapi.Config{
@@ -125,6 +128,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		WellKnown:          cfg.WellKnown,
 		DefaultRoomVersion: cfg.Rooms.DefaultRoomVersion,
 	})
+	slidingSync := slidingsync.New(slidingsync.Deps{Pool: a.Pool, Rooms: a.Rooms, Timeline: reader,
+		Notifier: a.Stream, Logger: log, AccountData: accountData, Ephemeral: a.Ephemeral, Summaries: dir,
+		Devices: syncDevices{keys}}, cfg.SlidingSync)
+	a.Jobs.Register(slidingSync)
+	sliding := slidingapi.New(slidingSync)
 	fed := federationapi.New(federationapi.Deps{SigningKey: a.Key}, federationapi.Config{
 		ServerName:      cfg.ServerName,
 		Version:         Version,
@@ -136,7 +144,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Auth:        a.Accounts,
 		Healthy:     func(ctx context.Context) error { return a.Pool.Ping(ctx) },
 		Certificate: cert,
-	}, cfg.HTTP, client.API(), client.DehydratedAPI(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts}).API())
+	}, cfg.HTTP, client.API(), client.DehydratedAPI(), sliding.API(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts}).API())
 	if err != nil {
 		return nil, err
 	}

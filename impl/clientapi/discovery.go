@@ -23,6 +23,11 @@ var unstableFeatures = map[string]bool{
 	// Dehydrated devices (MSC3814): Element looks for this flag before it
 	// offers to keep a dehydrated device.
 	"org.matrix.msc3814": true,
+	// Simplified Sliding Sync (MSC4186): Element X (matrix-rust-sdk) looks
+	// for this flag before it uses the server's own sliding sync.
+	"org.matrix.simplified_msc3575": true,
+	// The original sliding sync path (MSC3575), served by the same engine.
+	"org.matrix.msc3575": true,
 }
 
 // createRoomVersions are the room versions hearth creates rooms in.

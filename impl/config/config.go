@@ -25,6 +25,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/pg/cluster"
 	"github.com/hearth-hs/hearth/impl/rooms"
+	"github.com/hearth-hs/hearth/impl/slidingsync"
 	"github.com/hearth-hs/hearth/impl/syncer"
 	"github.com/hearth-hs/hearth/impl/telemetry"
 	"github.com/hearth-hs/hearth/impl/tlscert"
@@ -56,6 +57,7 @@ type Config struct {
 	Accounts         accounts.Config             `yaml:"accounts"`
 	Rooms            rooms.Config                `yaml:"rooms"`
 	Sync             syncer.Config               `yaml:"sync"`
+	SlidingSync      slidingsync.Config          `yaml:"sliding_sync"`
 	Typing           ephemeral.TypingConfig      `yaml:"typing"`
 	Presence         ephemeral.PresenceConfig    `yaml:"presence"`
 	Log              telemetry.Config            `yaml:"log"`
@@ -92,6 +94,7 @@ func Default() Config {
 		Accounts:         acc,
 		Rooms:            rooms.DefaultConfig(),
 		Sync:             syncer.DefaultConfig(),
+		SlidingSync:      slidingsync.DefaultConfig(),
 		Typing:           ephemeral.DefaultTypingConfig(),
 		Presence:         ephemeral.DefaultPresenceConfig(),
 		Log:              telemetry.DefaultConfig(),
@@ -145,7 +148,7 @@ func (c Config) Validate() error {
 	for _, err := range []error{
 		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Rooms.Validate(), c.Log.Validate(),
 		c.TLSIssuer.Validate(), c.Federation.Validate(), c.Media.Validate(), c.Jobs.Validate(), c.E2EE.Validate(),
-		c.Typing.Validate(), c.Presence.Validate(),
+		c.Typing.Validate(), c.Presence.Validate(), c.SlidingSync.Validate(),
 	} {
 		if err != nil {
 			errs = append(errs, err)

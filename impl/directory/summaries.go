@@ -64,6 +64,12 @@ func (s *Service) summary(ctx context.Context, room id.RoomID) (*Summary, error)
 	return summaryFromRow(room, id.RoomVersion(row.RoomVersion), row.RoomSummary), nil
 }
 
+// RefreshSummaries brings the cached summaries of the given rooms up to
+// date with their current state (sliding sync's room lists read them).
+func (s *Service) RefreshSummaries(ctx context.Context, roomIDs []string) error {
+	return s.refresh(ctx, false, roomIDs)
+}
+
 // refresh recomputes the cached summaries that are older than their room's
 // current state: of every published room when published is set, and of
 // the rooms named. Up-to-date rooms cost one statement in all.

@@ -26,23 +26,38 @@ type SyncSections struct {
 }
 
 // SyncSections answers /sync's end-to-end encryption sections for a device
-// syncing from since to upto. since acknowledges the messages the device
-// received with the response that handed it out: every message at or
-// before it is deleted first. Then come the waiting messages up to upto,
-// in the order they were queued, at most the configured limit; the rest
-// are moved to a new stream position, after upto, so that this response's
-// token (upto) acknowledges only what it carried and the next sync brings
-// them. Device list changes are those of (since, upto], none for an
-// initial sync.
+// syncing from since to upto: its to-device messages (ToDevice) and its
+// keys' news (KeySections).
 func (s *Service) SyncSections(ctx context.Context, user id.UserID, device id.DeviceID, since, upto stream.Pos) (*SyncSections, error) {
-	out := &SyncSections{}
+	msgs, err := s.ToDevice(ctx, user, device, since, upto, 0)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.KeySections(ctx, user, device, since, upto)
+	if err != nil {
+		return nil, err
+	}
+	out.ToDevice = msgs
+	return out, nil
+}
+
+// ToDevice hands out a device's to-device messages. since acknowledges the
+// messages the device received with the response that handed them out:
+// every message at or before it is deleted first. Then come the waiting
+// messages up to upto, in the order they were queued, at most limit (the
+// configured limit when 0 or above it); the rest are moved to a new stream
+// position, after upto, so that the response's token (upto) acknowledges
+// only what it carried and the next sync brings them.
+func (s *Service) ToDevice(ctx context.Context, user id.UserID, device id.DeviceID, since, upto stream.Pos, limit int) ([]json.RawMessage, error) {
 	if since > 0 {
 		err := s.q.ToDeviceAck(ctx, s.pool, db.ToDeviceAckParams{UserID: user, DeviceID: device, Since: int64(since)})
 		if err != nil {
 			return nil, fmt.Errorf("acknowledge to-device messages of %s %s: %w", user, device, err)
 		}
 	}
-	limit := s.cfg.ToDeviceLimit
+	if limit <= 0 || limit > s.cfg.ToDeviceLimit {
+		limit = s.cfg.ToDeviceLimit
+	}
 	msgs, err := s.q.ToDeviceForSync(ctx, s.pool, db.ToDeviceForSyncParams{UserID: user, DeviceID: device, Upto: int64(upto), Lim: int32(limit + 1)})
 	if err != nil {
 		return nil, fmt.Errorf("read to-device messages of %s %s: %w", user, device, err)
@@ -53,10 +68,21 @@ func (s *Service) SyncSections(ctx context.Context, user id.UserID, device id.De
 			return nil, err
 		}
 	}
-	for _, m := range msgs {
-		out.ToDevice = append(out.ToDevice, m.Message)
+	out := make([]json.RawMessage, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.Message
 	}
+	return out, nil
+}
+
+// KeySections are the key news of a device syncing from since to upto:
+// device list changes of (since, upto] (none for an initial sync), its
+// one-time key counts and unused fallback key types. It acknowledges
+// nothing.
+func (s *Service) KeySections(ctx context.Context, user id.UserID, device id.DeviceID, since, upto stream.Pos) (*SyncSections, error) {
+	out := &SyncSections{}
 	if since > 0 {
+		var err error
 		if out.Changed, out.Left, err = s.deviceListChanges(ctx, s.pool, user, since, upto); err != nil {
 			return nil, err
 		}

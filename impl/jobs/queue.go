@@ -26,6 +26,13 @@ type WorkerSet interface {
 	RegisterWorkers(w *Workers)
 }
 
+// Scheduler is a WorkerSet that also runs jobs of its own on a schedule
+// (sweeps). River runs periodic jobs on its elected leader only, so a
+// cluster of hearth processes runs each once.
+type Scheduler interface {
+	PeriodicJobs() []*river.PeriodicJob
+}
+
 // Workers is the bundle of job workers a Queue runs.
 type Workers struct {
 	w *river.Workers
@@ -46,12 +53,13 @@ type Deps struct {
 // Queue is hearth's job queue: a River client on hearth's pool. Build it
 // with New, Register the worker sets, Start it, and Stop it at shutdown.
 type Queue struct {
-	pool    *pgxpool.Pool
-	cfg     Config
-	log     *slog.Logger
-	workers *Workers
-	kinds   int
-	client  *river.Client[pgx.Tx]
+	pool     *pgxpool.Pool
+	cfg      Config
+	log      *slog.Logger
+	workers  *Workers
+	kinds    int
+	periodic []*river.PeriodicJob
+	client   *river.Client[pgx.Tx]
 }
 
 var _ Inserter = (*Queue)(nil)
@@ -71,6 +79,9 @@ func (q *Queue) Register(sets ...WorkerSet) {
 	for _, s := range sets {
 		s.RegisterWorkers(q.workers)
 		q.kinds++
+		if sch, ok := s.(Scheduler); ok {
+			q.periodic = append(q.periodic, sch.PeriodicJobs()...)
+		}
 	}
 }
 
@@ -94,6 +105,7 @@ func (q *Queue) Start(ctx context.Context) error {
 		// long. Thumbnails and deliveries are short; a job still running
 		// after twice its timeout is stuck.
 		rc.RescueStuckJobsAfter = 2 * q.cfg.JobTimeout
+		rc.PeriodicJobs = q.periodic
 	}
 	client, err := river.NewClient(riverpgxv5.New(q.pool), rc)
 	if err != nil {
@@ -136,6 +148,21 @@ func (q *Queue) InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opt
 	}
 	if _, err := q.client.InsertTx(ctx, tx, args, opts); err != nil {
 		return fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// InsertManyTx enqueues many jobs in tx in one statement (PostgreSQL's
+// COPY): they exist once tx commits, and not at all if it rolls back.
+func (q *Queue) InsertManyTx(ctx context.Context, tx pgx.Tx, jobs []river.InsertManyParams) error {
+	if q.client == nil {
+		return errors.New("jobs: insert before Start")
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	if _, err := q.client.InsertManyFastTx(ctx, tx, jobs); err != nil {
+		return fmt.Errorf("jobs: insert %d %s jobs: %w", len(jobs), jobs[0].Args.Kind(), err)
 	}
 	return nil
 }

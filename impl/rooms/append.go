@@ -162,6 +162,7 @@ func (s *Service) appendTx(ctx context.Context, q *pg.Pipeline, held lock.Held, 
 	}
 	if err := s.q.RoomAdvance(ctx, q, db.RoomAdvanceParams{
 		RoomNid: rc.RoomNid, Latest: []int64{int64(nid)}, Depth: depth, Snapshot: int64(after),
+		Bump: bumpsRoom(ne.Type),
 	}); err != nil {
 		return nil, fmt.Errorf("advance room: %w", err)
 	}

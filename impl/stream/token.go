@@ -15,9 +15,12 @@ const tokenPrefix = "s"
 func (p Pos) Token() string { return tokenPrefix + strconv.FormatInt(int64(p), 10) }
 
 // ParseToken reads a position token, answering M_INVALID_PARAM for
-// anything hearth did not hand out.
+// anything hearth did not hand out. A suffix after "_" (sliding sync's pos
+// carries its connection's position there) is ignored, so that a sliding
+// sync pos works wherever a /sync token does.
 func ParseToken(s string) (Pos, error) {
 	rest, ok := strings.CutPrefix(s, tokenPrefix)
+	rest, _, _ = strings.Cut(rest, "_")
 	if !ok {
 		return 0, mxerr.New(mxerr.InvalidParam, "invalid token %q", s)
 	}

@@ -44,18 +44,6 @@ func (s *Service) leftRooms(ctx context.Context, r Request, f *filter.Filter, si
 	return s.fill(ctx, r, f, since, event.MembershipLeave, fills)
 }
 
-// strippedKeys are the state a user sees of a room they are invited to or
-// knocked on: enough to show it and decide.
-var strippedKeys = map[string]bool{
-	event.StateCreate.Type:         true,
-	event.StateJoinRules.Type:      true,
-	event.StateRoomName.Type:       true,
-	event.StateRoomAvatar.Type:     true,
-	event.StateCanonicalAlias.Type: true,
-	event.StateEncryption.Type:     true,
-	event.StateTopic.Type:          true,
-}
-
 // stripped fills an invite or knock: the room's stripped state and the
 // user's own member event.
 func (s *Service) stripped(ctx context.Context, r Request, m *membership, resp *response) error {
@@ -63,16 +51,11 @@ func (s *Service) stripped(ctx context.Context, r Request, m *membership, resp *
 	if m.CurrentSnapshotNid != nil {
 		snap = state.SnapshotNID(*m.CurrentSnapshotNid)
 	}
-	evs, err := s.d.Rooms.StateEvents(ctx, snap, func(k state.Key) bool {
-		return strippedKeys[k.Type] && k.StateKey == "" || (k.Type == event.StateMember.Type && k.StateKey == string(r.User))
-	})
+	evs, err := s.d.Rooms.StrippedState(ctx, snap, r.User)
 	if err != nil {
 		return err
 	}
-	list := &eventList{Events: make([]rawEvent, 0, len(evs))}
-	for _, e := range evs {
-		list.Events = append(list.Events, strippedEvent(e))
-	}
+	list := &eventList{Events: evs}
 	if event.Membership(m.Membership) == event.MembershipInvite {
 		resp.invite[m.id] = &invitedRoom{InviteState: list}
 	} else {

@@ -7,7 +7,6 @@ import (
 	"github.com/tidwall/gjson"
 	"maunium.net/go/mautrix/id"
 
-	"github.com/hearth-hs/hearth/impl/rooms/events"
 	"github.com/hearth-hs/hearth/impl/stream"
 )
 
@@ -153,18 +152,6 @@ func nonNil(evs []rawEvent) []rawEvent {
 		return []rawEvent{}
 	}
 	return evs
-}
-
-// strippedEvent is an event's stripped form: type, state key, sender and
-// content.
-func strippedEvent(e *events.Event) rawEvent {
-	b, _ := json.Marshal(struct {
-		Type     string          `json:"type"`
-		StateKey string          `json:"state_key"`
-		Sender   id.UserID       `json:"sender"`
-		Content  json.RawMessage `json:"content"`
-	}{e.Type, *e.StateKey, e.Sender, e.Content()})
-	return b
 }
 
 func typeOf(e []byte) string      { return gjson.GetBytes(e, "type").Str }

@@ -26,6 +26,10 @@ type RenderOptions struct {
 	// Until is the last stream position whose relations may be bundled:
 	// the reader's leave, for a reader who left. Zero bounds nothing.
 	Until stream.Pos
+	// StateOnly renders state a client reads as room state, not as
+	// timeline (sliding sync's required_state): without prev_content,
+	// transaction IDs or bundled aggregations, and so without their reads.
+	StateOnly bool
 }
 
 // Render returns evs in their client form, in order, with unsigned data
@@ -47,17 +51,20 @@ func (r *Reader) Render(ctx context.Context, evs []*events.Event, v Viewer, o Re
 	var replaced []events.NID
 	var redactions, own []string
 	for _, e := range evs {
-		if e.Replaces != 0 {
+		if e.Replaces != 0 && !o.StateOnly {
 			replaced = append(replaced, e.Replaces)
 		}
 		if e.RedactedBy != "" {
 			redactions = append(redactions, string(e.RedactedBy))
 		}
-		if e.Sender == v.User && v.Device != "" {
+		if e.Sender == v.User && v.Device != "" && !o.StateOnly {
 			own = append(own, string(e.ID))
 		}
 	}
-	candidates := aggregationCandidates(evs)
+	var candidates []string
+	if !o.StateOnly {
+		candidates = aggregationCandidates(evs)
+	}
 	var prev []*events.Event
 	var because map[id.EventID]*events.Event
 	txns := map[string]string{}
