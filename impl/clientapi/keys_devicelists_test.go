@@ -109,3 +109,34 @@ func TestDeviceListChangeWakesWaitingSync(t *testing.T) {
 		t.Fatal("sync was not woken")
 	}
 }
+
+func TestDeviceListsCrossSigningChanges(t *testing.T) {
+	t.Parallel()
+	s := servertest.New(t)
+	alice := newKeysDevice(t, s, "alice")
+	bob := newKeysDevice(t, s, "bob")
+	room := alice.createRoom(t, s)
+	bob.join(t, s, room)
+	alice.upload(t, s, map[string]any{"device_keys": alice.deviceKeys(t)})
+	_, b0 := bob.syncLists(t, s, "")
+
+	// New master and self-signing keys concern everyone sharing a room.
+	acs, bcs := newCrossSigning(t), newCrossSigning(t)
+	require.Equal(t, http.StatusOK, alice.do(t, s, http.MethodPost, signingUpload, acs.upload(t, alice.user)).Status)
+	lists, b1 := bob.syncLists(t, s, b0)
+	require.Contains(t, lists.Changed, string(alice.user))
+
+	// A signature of another user's master key concerns its signer alone.
+	require.Equal(t, http.StatusOK, bob.do(t, s, http.MethodPost, signingUpload, bcs.upload(t, bob.user)).Status)
+	_, a1 := alice.syncLists(t, s, "")
+	_, b1 = bob.syncLists(t, s, b1)
+	r := bob.do(t, s, http.MethodPost, signaturesUpload, map[string]any{string(alice.user): map[string]any{
+		acs.master.pub: bcs.user.sign(t, acs.key(t, alice.user, "master", acs.master), bob.user, "ed25519:"+bcs.user.pub),
+	}})
+	require.Equal(t, http.StatusOK, r.Status, string(r.Raw))
+	require.Empty(t, r.Body["failures"])
+	lists, _ = bob.syncLists(t, s, b1)
+	require.Equal(t, []string{string(alice.user)}, lists.Changed)
+	lists, _ = alice.syncLists(t, s, a1)
+	require.Empty(t, lists.Changed)
+}

@@ -105,8 +105,31 @@ func withSignature(raw []byte, user id.UserID, keyID, sig string) ([]byte, error
 	return sjson.SetBytes(bytes.Clone(raw), exgjson.Path("signatures", string(user), keyID), sig)
 }
 
-// withUnsigned returns raw with unsigned.<key> set.
+// withUnsigned returns raw with unsigned.<key> set. Keys are usually
+// uploaded without unsigned data: then the object is extended in place of
+// its closing brace (keys/query does this for every device it answers).
 func withUnsigned(raw []byte, key, value string) ([]byte, error) {
+	trimmed := bytes.TrimRight(raw, " \t\r\n")
+	if n := len(trimmed); n >= 2 && trimmed[n-1] == '}' && !gjson.GetBytes(raw, "unsigned").Exists() {
+		k, err := json.Marshal(key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(value)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]byte, 0, n+len(k)+len(v)+16)
+		out = append(out, trimmed[:n-1]...)
+		if len(bytes.TrimSpace(trimmed[1:n-1])) > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, `"unsigned":{`...)
+		out = append(out, k...)
+		out = append(out, ':')
+		out = append(out, v...)
+		return append(out, "}}"...), nil
+	}
 	return sjson.SetBytes(bytes.Clone(raw), exgjson.Path("unsigned", key), value)
 }
 

@@ -77,3 +77,20 @@ func TestSplitKeyName(t *testing.T) {
 		require.False(t, ok, bad)
 	}
 }
+
+func TestWithUnsigned(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, in, want string }{
+		{"no unsigned", `{"a":1}`, `{"a":1,"unsigned":{"device_display_name":"x \"y\""}}`},
+		{"trailing space", "{\"a\":1} \n", `{"a":1,"unsigned":{"device_display_name":"x \"y\""}}`},
+		{"empty object", `{ }`, `{"unsigned":{"device_display_name":"x \"y\""}}`},
+		{"unsigned there", `{"a":1,"unsigned":{"b":2}}`, `{"a":1,"unsigned":{"b":2,"device_display_name":"x \"y\""}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := withUnsigned([]byte(tc.in), "device_display_name", `x "y"`)
+			require.NoError(t, err)
+			require.JSONEq(t, tc.want, string(got))
+		})
+	}
+}
