@@ -16,6 +16,7 @@ import (
 	"maunium.net/go/mautrix/federation/signutil"
 	"maunium.net/go/mautrix/id"
 
+	"github.com/hearth-hs/hearth/impl/testutil/cryptotest"
 	"github.com/hearth-hs/hearth/impl/testutil/servertest"
 )
 
@@ -28,24 +29,24 @@ func TestE2EEMegolmOverOlm(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := servertest.New(t)
-	alice := newCryptoClient(t, s.Register(t, "alice", "wonderland1"))
-	bob := newCryptoClient(t, s.Register(t, "bob", "builder123"))
-	room := encryptedRoom(t, alice, bob)
+	alice := cryptotest.New(t, s.Register(t, "alice", "wonderland1"))
+	bob := cryptotest.New(t, s.Register(t, "bob", "builder123"))
+	room := cryptotest.EncryptedRoom(t, alice, bob)
 
-	alice.sendEncrypted(room, "hello bob")
-	bob.syncUntil("bob decrypts alice's message", func() bool { return bob.hasDecrypted("hello bob") })
-	bob.sendEncrypted(room, "hello alice")
-	alice.syncUntil("alice decrypts bob's reply", func() bool { return alice.hasDecrypted("hello alice") })
+	alice.SendEncrypted(room, "hello bob")
+	bob.SyncUntil("bob decrypts alice's message", func() bool { return bob.HasDecrypted("hello bob") })
+	bob.SendEncrypted(room, "hello alice")
+	alice.SyncUntil("alice decrypts bob's reply", func() bool { return alice.HasDecrypted("hello alice") })
 
-	bob2 := loginCrypto(t, s, bob.cli.UserID, "builder123")
-	alice.syncUntil("alice learns of bob's new device", func() bool {
-		devices, err := alice.mach.CryptoStore.GetDevices(ctx, bob.cli.UserID)
-		return err == nil && devices[bob2.cli.DeviceID] != nil
+	bob2 := cryptotest.Login(t, s, bob.Cli.UserID, "builder123")
+	alice.SyncUntil("alice learns of bob's new device", func() bool {
+		devices, err := alice.Mach.CryptoStore.GetDevices(ctx, bob.Cli.UserID)
+		return err == nil && devices[bob2.Cli.DeviceID] != nil
 	})
-	alice.sendEncrypted(room, "welcome, second device")
-	bob2.syncUntil("bob's second device decrypts", func() bool { return bob2.hasDecrypted("welcome, second device") })
-	require.False(t, bob2.hasDecrypted("hello bob"), "a later device has no key for what came before it")
-	bob.syncUntil("bob's first device still decrypts", func() bool { return bob.hasDecrypted("welcome, second device") })
+	alice.SendEncrypted(room, "welcome, second device")
+	bob2.SyncUntil("bob's second device decrypts", func() bool { return bob2.HasDecrypted("welcome, second device") })
+	require.False(t, bob2.HasDecrypted("hello bob"), "a later device has no key for what came before it")
+	bob.SyncUntil("bob's first device still decrypts", func() bool { return bob.HasDecrypted("welcome, second device") })
 }
 
 // TestE2EECrossSigning bootstraps cross-signing with mautrix-go, signs the
@@ -55,45 +56,45 @@ func TestE2EECrossSigning(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := servertest.New(t)
-	alice := newCryptoClient(t, s.Register(t, "alice", "wonderland1"))
-	bob := newCryptoClient(t, s.Register(t, "bob", "builder123"))
+	alice := cryptotest.New(t, s.Register(t, "alice", "wonderland1"))
+	bob := cryptotest.New(t, s.Register(t, "bob", "builder123"))
 	noUIA := func(*mautrix.RespUserInteractive) any { t.Error("a first upload needs no UIA"); return nil }
 
-	keys, err := alice.mach.GenerateCrossSigningKeys()
+	keys, err := alice.Mach.GenerateCrossSigningKeys()
 	require.NoError(t, err)
-	require.NoError(t, alice.mach.PublishCrossSigningKeys(ctx, keys, noUIA))
-	require.NoError(t, alice.mach.SignOwnDevice(ctx, alice.mach.OwnIdentity()))
-	require.NoError(t, alice.mach.SignOwnMasterKey(ctx))
+	require.NoError(t, alice.Mach.PublishCrossSigningKeys(ctx, keys, noUIA))
+	require.NoError(t, alice.Mach.SignOwnDevice(ctx, alice.Mach.OwnIdentity()))
+	require.NoError(t, alice.Mach.SignOwnMasterKey(ctx))
 
-	resp, err := bob.cli.QueryKeys(ctx, &mautrix.ReqQueryKeys{DeviceKeys: mautrix.DeviceKeysRequest{alice.cli.UserID: {}}})
+	resp, err := bob.Cli.QueryKeys(ctx, &mautrix.ReqQueryKeys{DeviceKeys: mautrix.DeviceKeysRequest{alice.Cli.UserID: {}}})
 	require.NoError(t, err)
 	pub := keys.PublicKeys()
-	device := resp.DeviceKeys[alice.cli.UserID][alice.cli.DeviceID]
+	device := resp.DeviceKeys[alice.Cli.UserID][alice.Cli.DeviceID]
 	raw, err := json.Marshal(device)
 	require.NoError(t, err)
-	require.NoError(t, signutil.VerifyJSON(string(alice.cli.UserID), id.NewKeyID(id.KeyAlgorithmEd25519, pub.SelfSigningKey.String()),
+	require.NoError(t, signutil.VerifyJSON(string(alice.Cli.UserID), id.NewKeyID(id.KeyAlgorithmEd25519, pub.SelfSigningKey.String()),
 		id.SigningKey(pub.SelfSigningKey), json.RawMessage(raw)), "alice's device is signed by her self-signing key")
-	require.Equal(t, pub.MasterKey, resp.MasterKeys[alice.cli.UserID].Keys[id.NewKeyID(id.KeyAlgorithmEd25519, pub.MasterKey.String())])
-	require.NotContains(t, resp.UserSigningKeys, alice.cli.UserID)
+	require.Equal(t, pub.MasterKey, resp.MasterKeys[alice.Cli.UserID].Keys[id.NewKeyID(id.KeyAlgorithmEd25519, pub.MasterKey.String())])
+	require.NotContains(t, resp.UserSigningKeys, alice.Cli.UserID)
 
 	// Bob's olm machine trusts Alice's device once he has signed her.
-	bobKeys, err := bob.mach.GenerateCrossSigningKeys()
+	bobKeys, err := bob.Mach.GenerateCrossSigningKeys()
 	require.NoError(t, err)
-	require.NoError(t, bob.mach.PublishCrossSigningKeys(ctx, bobKeys, noUIA))
-	_, err = bob.mach.FetchKeys(ctx, []id.UserID{alice.cli.UserID}, true)
+	require.NoError(t, bob.Mach.PublishCrossSigningKeys(ctx, bobKeys, noUIA))
+	_, err = bob.Mach.FetchKeys(ctx, []id.UserID{alice.Cli.UserID}, true)
 	require.NoError(t, err)
-	require.NoError(t, bob.mach.SignUser(ctx, alice.cli.UserID, pub.MasterKey))
-	aliceDevice, err := bob.mach.GetOrFetchDevice(ctx, alice.cli.UserID, alice.cli.DeviceID)
+	require.NoError(t, bob.Mach.SignUser(ctx, alice.Cli.UserID, pub.MasterKey))
+	aliceDevice, err := bob.Mach.GetOrFetchDevice(ctx, alice.Cli.UserID, alice.Cli.DeviceID)
 	require.NoError(t, err)
-	trust, err := bob.mach.ResolveTrustContext(ctx, aliceDevice)
+	trust, err := bob.Mach.ResolveTrustContext(ctx, aliceDevice)
 	require.NoError(t, err)
 	require.Equal(t, id.TrustStateCrossSignedVerified, trust)
 
-	r := s.Do(t, servertest.Request{Method: http.MethodPost, Path: keysQuery, Token: bob.cli.AccessToken,
-		Body: map[string]any{"device_keys": map[string]any{string(alice.cli.UserID): []string{}}}})
+	r := s.Do(t, servertest.Request{Method: http.MethodPost, Path: keysQuery, Token: bob.Cli.AccessToken,
+		Body: map[string]any{"device_keys": map[string]any{string(alice.Cli.UserID): []string{}}}})
 	require.Contains(t, string(r.Raw), bobKeys.UserSigningKey.PublicKey().String(), "bob sees his signature of alice")
-	r = s.Do(t, servertest.Request{Method: http.MethodPost, Path: keysQuery, Token: alice.cli.AccessToken,
-		Body: map[string]any{"device_keys": map[string]any{string(alice.cli.UserID): []string{}}}})
+	r = s.Do(t, servertest.Request{Method: http.MethodPost, Path: keysQuery, Token: alice.Cli.AccessToken,
+		Body: map[string]any{"device_keys": map[string]any{string(alice.Cli.UserID): []string{}}}})
 	require.NotContains(t, string(r.Raw), bobKeys.UserSigningKey.PublicKey().String(), "alice does not")
 }
 
@@ -104,20 +105,20 @@ func TestE2EEKeyBackupRestore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s := servertest.New(t)
-	alice := newCryptoClient(t, s.Register(t, "alice", "wonderland1"))
-	bob := newCryptoClient(t, s.Register(t, "bob", "builder123"))
-	room := encryptedRoom(t, alice, bob)
-	alice.sendEncrypted(room, "before the new device")
-	bob.syncUntil("bob decrypts", func() bool { return bob.hasDecrypted("before the new device") })
+	alice := cryptotest.New(t, s.Register(t, "alice", "wonderland1"))
+	bob := cryptotest.New(t, s.Register(t, "bob", "builder123"))
+	room := cryptotest.EncryptedRoom(t, alice, bob)
+	alice.SendEncrypted(room, "before the new device")
+	bob.SyncUntil("bob decrypts", func() bool { return bob.HasDecrypted("before the new device") })
 
 	key, err := backup.NewMegolmBackupKey()
 	require.NoError(t, err)
-	version, err := alice.cli.CreateKeyBackupVersion(ctx, &mautrix.ReqRoomKeysVersionCreate[backup.MegolmAuthData]{
+	version, err := alice.Cli.CreateKeyBackupVersion(ctx, &mautrix.ReqRoomKeysVersionCreate[backup.MegolmAuthData]{
 		Algorithm: id.KeyBackupAlgorithmMegolmBackupV1,
 		AuthData:  backup.MegolmAuthData{PublicKey: id.Ed25519(base64.RawStdEncoding.EncodeToString(key.PublicKey().Bytes()))},
 	})
 	require.NoError(t, err)
-	sessions, err := alice.store.GetGroupSessionsForRoom(ctx, room).AsList()
+	sessions, err := alice.Store.GetGroupSessionsForRoom(ctx, room).AsList()
 	require.NoError(t, err)
 	require.NotEmpty(t, sessions)
 	req := &mautrix.ReqKeyBackup{Rooms: map[id.RoomID]mautrix.ReqRoomKeyBackup{room: {Sessions: map[id.SessionID]mautrix.ReqKeyBackupData{}}}}
@@ -135,15 +136,15 @@ func TestE2EEKeyBackupRestore(t *testing.T) {
 			FirstMessageIndex: int(igs.Internal.FirstKnownIndex()), IsVerified: true, SessionData: data,
 		}
 	}
-	put, err := alice.cli.PutKeysInBackup(ctx, version.Version, req)
+	put, err := alice.Cli.PutKeysInBackup(ctx, version.Version, req)
 	require.NoError(t, err)
 	require.Equal(t, len(sessions), put.Count)
 
-	phone := loginCrypto(t, s, alice.cli.UserID, "wonderland1")
-	phone.sync(0)
-	require.Empty(t, phone.decrypted(), "nothing to decrypt with before the restore")
-	restored, err := phone.mach.DownloadAndStoreLatestKeyBackup(ctx, key)
+	phone := cryptotest.Login(t, s, alice.Cli.UserID, "wonderland1")
+	phone.Sync(0)
+	require.Empty(t, phone.Decrypted(), "nothing to decrypt with before the restore")
+	restored, err := phone.Mach.DownloadAndStoreLatestKeyBackup(ctx, key)
 	require.NoError(t, err)
 	require.Equal(t, version.Version, restored)
-	require.True(t, slices.Contains(phone.decrypted(), "before the new device"), "the restored key decrypts the old message")
+	require.True(t, slices.Contains(phone.Decrypted(), "before the new device"), "the restored key decrypts the old message")
 }
