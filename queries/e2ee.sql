@@ -299,3 +299,8 @@ SELECT device_id, device_data FROM e2e_dehydrated_devices WHERE user_id = $1;
 -- name: DehydratedDeviceUpsert :exec
 INSERT INTO e2e_dehydrated_devices (user_id, device_id, device_data) VALUES ($1, $2, $3)
 ON CONFLICT (user_id) DO UPDATE SET device_id = excluded.device_id, device_data = excluded.device_data;
+
+-- name: ToDeviceTxnsExpire :execrows
+-- Forgets to-device transaction IDs older than before: a client retries a
+-- request within minutes, not days.
+DELETE FROM e2e_to_device_txns WHERE created_at < @before::timestamptz;

@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"maunium.net/go/mautrix/id"
 )
@@ -1307,6 +1308,20 @@ type ToDeviceTxnInsertParams struct {
 // Claims a to-device transaction ID; 0 rows: it was used before.
 func (q *Queries) ToDeviceTxnInsert(ctx context.Context, db DBTX, arg ToDeviceTxnInsertParams) (int64, error) {
 	result, err := db.Exec(ctx, toDeviceTxnInsert, arg.UserID, arg.DeviceID, arg.TxnID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const toDeviceTxnsExpire = `-- name: ToDeviceTxnsExpire :execrows
+DELETE FROM e2e_to_device_txns WHERE created_at < $1::timestamptz
+`
+
+// Forgets to-device transaction IDs older than before: a client retries a
+// request within minutes, not days.
+func (q *Queries) ToDeviceTxnsExpire(ctx context.Context, db DBTX, before time.Time) (int64, error) {
+	result, err := db.Exec(ctx, toDeviceTxnsExpire, before)
 	if err != nil {
 		return 0, err
 	}

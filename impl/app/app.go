@@ -107,7 +107,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Rooms = rooms.New(rooms.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Key: a.Key, Logger: log, Now: opts.Now}, cfg.Rooms)
 	a.Stream = stream.NewNotifier(a.Pool, log)
 	keys := e2ee.New(e2ee.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Accounts: a.Accounts,
-		Positions: a.Stream}, cfg.E2EE)
+		Positions: a.Stream, Now: opts.Now}, cfg.E2EE)
+	a.Jobs.Register(keys)
 
 	reader := timeline.New(a.Rooms, log, opts.Now)
 	accountData := accountdata.New(accountdata.Deps{Pool: a.Pool, Logger: log})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,18 +23,25 @@ type Config struct {
 	// batch of a dehydrated device's messages) carries; the rest come with
 	// the next.
 	ToDeviceLimit int `yaml:"to_device_limit"`
+	// ToDeviceTxnLifetime is how long a to-device transaction ID is
+	// remembered, so that a retried send is not sent twice.
+	ToDeviceTxnLifetime time.Duration `yaml:"to_device_txn_lifetime"`
 }
 
 // DefaultConfig returns the defaults: 100 to-device messages a sync, as
-// Synapse sends.
-func DefaultConfig() Config { return Config{ToDeviceLimit: 100} }
+// Synapse sends; transaction IDs kept for a day.
+func DefaultConfig() Config { return Config{ToDeviceLimit: 100, ToDeviceTxnLifetime: 24 * time.Hour} }
 
 // Validate reports a configuration that cannot work.
 func (c Config) Validate() error {
+	var errs []error
 	if c.ToDeviceLimit < 1 {
-		return fmt.Errorf("e2ee.to_device_limit must be at least 1, not %d", c.ToDeviceLimit)
+		errs = append(errs, fmt.Errorf("e2ee.to_device_limit must be at least 1, not %d", c.ToDeviceLimit))
 	}
-	return nil
+	if c.ToDeviceTxnLifetime < time.Minute {
+		errs = append(errs, fmt.Errorf("e2ee.to_device_txn_lifetime must be at least a minute, not %s", c.ToDeviceTxnLifetime))
+	}
+	return errors.Join(errs...)
 }
 
 // Accounts is what end-to-end encryption needs of impl/accounts: user-
@@ -79,6 +87,8 @@ type Deps struct {
 	Positions  Positions
 	// Remote reaches other servers' users; nil reports them as failures.
 	Remote Remote
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Service is end-to-end encryption's server side. It is safe for
@@ -93,11 +103,17 @@ type Service struct {
 	accounts   Accounts
 	positions  Positions
 	remote     Remote
+	now        func() time.Time
 }
 
 // New returns the service. cfg must have passed Validate.
 func New(deps Deps, cfg Config) *Service {
+	now := deps.Now
+	if now == nil {
+		now = time.Now
+	}
 	return &Service{
+		now:        now,
 		pool:       deps.Pool,
 		q:          db.New(),
 		cfg:        cfg,
