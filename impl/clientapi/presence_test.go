@@ -137,6 +137,24 @@ func TestPresenceGoesIdleAndOffline(t *testing.T) {
 	waitPresence(t, bob, resp.NextBatch, alice.UserID, "online")
 }
 
+// TestPresenceMessageIsActivity: sending a message brings an idle user
+// back online.
+func TestPresenceMessageIsActivity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := servertest.New(t, servertest.WithConfig(func(c *config.Config) { c.Presence.IdleAfter = time.Minute }))
+	alice, bob, room := twoInARoom(t, s)
+	require.NoError(t, alice.SetPresence(ctx, mautrix.ReqPresence{Presence: event.PresenceOnline}))
+	settle(t, alice)
+	since := settle(t, bob)
+	s.Clock.Advance(61 * time.Second)
+	resp := waitPresence(t, bob, since, alice.UserID, "unavailable")
+
+	_, err := alice.SendText(ctx, room, "back")
+	require.NoError(t, err)
+	waitPresence(t, bob, resp.NextBatch, alice.UserID, "online")
+}
+
 // TestPresenceDisabled: with presence off, the endpoints answer but /sync
 // carries nothing and wakes nobody.
 func TestPresenceDisabled(t *testing.T) {

@@ -24,6 +24,7 @@ func (s *Server) SendMessage(ctx context.Context, r api.SendMessageRequestObject
 	if err != nil {
 		return nil, err
 	}
+	s.eph.Active(ctx, who.UserID)
 	return api.SendMessage200JSONResponse{EventId: string(evID)}, nil
 }
 

@@ -111,17 +111,12 @@ func (s *Service) SetPresence(ctx context.Context, user id.UserID, presence stri
 	}))
 }
 
-// Active records that user did something (sent a receipt, typed): an
-// unavailable user comes back online. An offline user stays offline: they
-// chose not to be seen. Each process writes this for a user at most every
-// 30 seconds.
-func (s *Service) Active(ctx context.Context, user id.UserID) error {
-	return s.active(ctx, user)
-}
-
-// bumpActive is Active for requests that did something else first: a
-// failure to note the activity is logged, and does not fail them.
-func (s *Service) bumpActive(ctx context.Context, user id.UserID) {
+// Active records that user did something (sent a message or a receipt,
+// typed): an unavailable user comes back online. An offline user stays
+// offline: they chose not to be seen. Each process writes this for a user
+// at most every 30 seconds. It comes after what the user did, which does
+// not fail for it: a failure is logged.
+func (s *Service) Active(ctx context.Context, user id.UserID) {
 	if err := s.active(ctx, user); err != nil && ctx.Err() == nil {
 		s.log.WarnContext(ctx, "presence activity not recorded", "user", user, "err", err)
 	}

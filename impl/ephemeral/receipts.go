@@ -142,7 +142,7 @@ func (s *Service) receipts(ctx context.Context, user id.UserID, room id.RoomID, 
 	if err != nil {
 		return err
 	}
-	s.bumpActive(ctx, user)
+	s.Active(ctx, user)
 	return nil
 }
 

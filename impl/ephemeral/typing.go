@@ -59,7 +59,7 @@ func (s *Service) SetTyping(ctx context.Context, user id.UserID, room id.RoomID,
 	if err != nil {
 		return err
 	}
-	s.bumpActive(ctx, user)
+	s.Active(ctx, user)
 	return nil
 }
 
