@@ -55,7 +55,8 @@ VALUES ($1, $2, $3, $4, $5, $6);
 -- name: AccessTokenLookup :one
 -- The one query every authenticated request makes.
 SELECT t.user_id, t.device_id, t.expires_at, t.used, t.refresh_token_id,
-       u.is_admin, u.is_guest, (u.deactivated_at IS NOT NULL)::boolean AS deactivated
+       u.is_admin, u.is_guest, (u.deactivated_at IS NOT NULL)::boolean AS deactivated,
+       u.locked, u.suspended
 FROM access_tokens t JOIN users u ON u.user_id = t.user_id
 WHERE t.token_hash = $1;
 

@@ -86,7 +86,8 @@ func (q *Queries) AccessTokenInsert(ctx context.Context, db DBTX, arg AccessToke
 
 const accessTokenLookup = `-- name: AccessTokenLookup :one
 SELECT t.user_id, t.device_id, t.expires_at, t.used, t.refresh_token_id,
-       u.is_admin, u.is_guest, (u.deactivated_at IS NOT NULL)::boolean AS deactivated
+       u.is_admin, u.is_guest, (u.deactivated_at IS NOT NULL)::boolean AS deactivated,
+       u.locked, u.suspended
 FROM access_tokens t JOIN users u ON u.user_id = t.user_id
 WHERE t.token_hash = $1
 `
@@ -100,6 +101,8 @@ type AccessTokenLookupRow struct {
 	IsAdmin        bool
 	IsGuest        bool
 	Deactivated    bool
+	Locked         bool
+	Suspended      bool
 }
 
 // The one query every authenticated request makes.
@@ -115,6 +118,8 @@ func (q *Queries) AccessTokenLookup(ctx context.Context, db DBTX, tokenHash []by
 		&i.IsAdmin,
 		&i.IsGuest,
 		&i.Deactivated,
+		&i.Locked,
+		&i.Suspended,
 	)
 	return i, err
 }
@@ -469,7 +474,7 @@ func (q *Queries) UserExists(ctx context.Context, db DBTX, userID id.UserID) (bo
 }
 
 const userGet = `-- name: UserGet :one
-SELECT user_id, password_hash, is_admin, is_guest, user_type, created_at, deactivated_at, erased FROM users WHERE user_id = $1
+SELECT user_id, password_hash, is_admin, is_guest, user_type, created_at, deactivated_at, erased, locked, suspended FROM users WHERE user_id = $1
 `
 
 func (q *Queries) UserGet(ctx context.Context, db DBTX, userID id.UserID) (User, error) {
@@ -484,6 +489,8 @@ func (q *Queries) UserGet(ctx context.Context, db DBTX, userID id.UserID) (User,
 		&i.CreatedAt,
 		&i.DeactivatedAt,
 		&i.Erased,
+		&i.Locked,
+		&i.Suspended,
 	)
 	return i, err
 }

@@ -31,7 +31,7 @@ func (q *Queries) MediaCountPending(ctx context.Context, db DBTX, arg MediaCount
 }
 
 const mediaGet = `-- name: MediaGet :one
-SELECT origin, media_id, user_id, content_type, file_name, size, sha256, created_at, uploaded_at, unused_expires_at, restricted FROM media WHERE origin = $1 AND media_id = $2
+SELECT origin, media_id, user_id, content_type, file_name, size, sha256, created_at, uploaded_at, unused_expires_at, restricted, quarantined_by FROM media WHERE origin = $1 AND media_id = $2
 `
 
 type MediaGetParams struct {
@@ -54,6 +54,7 @@ func (q *Queries) MediaGet(ctx context.Context, db DBTX, arg MediaGetParams) (Me
 		&i.UploadedAt,
 		&i.UnusedExpiresAt,
 		&i.Restricted,
+		&i.QuarantinedBy,
 	)
 	return i, err
 }

@@ -28,8 +28,23 @@ type AccountDatum struct {
 	StreamPos int64
 }
 
+type AdminAuditLog struct {
+	AuditID   int64
+	Actor     string
+	Action    string
+	Target    string
+	Details   []byte
+	CreatedAt time.Time
+}
+
 type AdminRegisterNonce struct {
 	Nonce     string
+	CreatedAt time.Time
+}
+
+type BlockedRoom struct {
+	RoomID    string
+	BlockedBy string
 	CreatedAt time.Time
 }
 
@@ -212,6 +227,7 @@ type Medium struct {
 	UploadedAt      *time.Time
 	UnusedExpiresAt *time.Time
 	Restricted      bool
+	QuarantinedBy   *string
 }
 
 type Membership struct {
@@ -294,6 +310,18 @@ type RoomAlias struct {
 	CreatedAt time.Time
 }
 
+type RoomDeletion struct {
+	DeleteID    string
+	RoomID      string
+	RequestedBy string
+	Params      []byte
+	Status      string
+	Error       string
+	Result      []byte
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
 type RoomSummary struct {
 	RoomNid           int64
 	SnapshotNid       int64
@@ -308,6 +336,12 @@ type RoomSummary struct {
 	Encryption        *string
 	AllowedRoomIds    []string
 	JoinedMembers     int32
+}
+
+type ServerNoticeRoom struct {
+	UserID    id.UserID
+	RoomID    string
+	CreatedAt time.Time
 }
 
 type SlidingConn struct {
@@ -380,4 +414,6 @@ type User struct {
 	CreatedAt     time.Time
 	DeactivatedAt *time.Time
 	Erased        bool
+	Locked        bool
+	Suspended     bool
 }

@@ -44,11 +44,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		}
 	}
 	return Principal{
-		UserID:    row.UserID,
-		DeviceID:  row.DeviceID,
-		IsAdmin:   row.IsAdmin,
-		IsGuest:   row.IsGuest,
-		tokenHash: hash,
+		UserID:      row.UserID,
+		DeviceID:    row.DeviceID,
+		IsAdmin:     row.IsAdmin,
+		IsGuest:     row.IsGuest,
+		IsLocked:    row.Locked,
+		IsSuspended: row.Suspended,
+		tokenHash:   hash,
 	}, nil
 }
 

@@ -19,12 +19,15 @@ type Device struct {
 	DisplayName *string
 	LastSeenAt  *time.Time
 	LastSeenIP  *string
+	// LastSeenAgent is the User-Agent of the device's last request.
+	LastSeenAgent *string
 }
 
 var errUnknownDevice = mxerr.New(mxerr.NotFound, "unknown device")
 
 func deviceFromRow(r db.Device) Device {
-	return Device{ID: r.DeviceID, DisplayName: r.DisplayName, LastSeenAt: r.LastSeenAt, LastSeenIP: r.LastSeenIp}
+	return Device{ID: r.DeviceID, DisplayName: r.DisplayName, LastSeenAt: r.LastSeenAt, LastSeenIP: r.LastSeenIp,
+		LastSeenAgent: r.LastSeenAgent}
 }
 
 // Devices lists user's devices, ordered by ID.

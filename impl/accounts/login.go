@@ -90,6 +90,11 @@ func (s *Service) CheckPassword(ctx context.Context, user id.UserID, password st
 	if !ok {
 		return errBadLogin
 	}
+	if u.Locked {
+		// v1.19 client-server, "Account locking": a locked account cannot
+		// log in; the right password earns the reason.
+		return mxerr.New(mxerr.UserLocked, "this account has been locked")
+	}
 	return nil
 }
 

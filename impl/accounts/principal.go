@@ -12,6 +12,11 @@ type Principal struct {
 	DeviceID id.DeviceID
 	IsAdmin  bool
 	IsGuest  bool
+	// IsLocked and IsSuspended are the account's moderation state, read
+	// with the token on every request: the HTTP server refuses a locked
+	// account everything but logging out, and a suspended one what writes.
+	IsLocked    bool
+	IsSuspended bool
 	// tokenHash identifies the token itself, so that "log out everything but
 	// this session" can keep it.
 	tokenHash []byte

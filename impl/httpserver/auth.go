@@ -43,6 +43,9 @@ func authenticate(c echo.Context, op *operation, auth Authenticator) error {
 	if err != nil {
 		return err
 	}
+	if err := moderate(op, p); err != nil {
+		return err
+	}
 	f := telemetry.FieldsOf(ctx)
 	f.UserID, f.DeviceID = string(p.UserID), string(p.DeviceID)
 	auth.Touch(ctx, p, c.RealIP(), req.UserAgent())

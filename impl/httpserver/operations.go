@@ -41,6 +41,9 @@ type operation struct {
 	emptyBodyOK bool
 	// limit is the rate-limit class, "" for none.
 	limit limitClass
+	// admin tells whether only server admins may call it (its security
+	// names the server_admin role).
+	admin bool
 }
 
 // operationIndex maps "METHOD echo-path" to the operation.
@@ -93,6 +96,12 @@ func indexOperations(doc *openapi3.T, bodyLimits map[string]int64, into operatio
 				security = &doc.Security
 			}
 			auth, queryToken := authModeOf(*security, doc.Components)
+			admin := false
+			for _, req := range *security {
+				for _, scopes := range req {
+					admin = admin || needsAdmin(scopes)
+				}
+			}
 			stripped := *op
 			stripped.Security = &openapi3.SecurityRequirements{}
 			into[key] = &operation{
@@ -106,6 +115,7 @@ func indexOperations(doc *openapi3.T, bodyLimits map[string]int64, into operatio
 				bodyLimit:   bodyLimits[op.OperationID],
 				emptyBodyOK: requiresNoProperty(op.RequestBody),
 				limit:       limitClasses[op.OperationID],
+				admin:       admin,
 			}
 		}
 	}

@@ -85,6 +85,8 @@ func (s *Service) uploaded(ctx context.Context, r Request) (db.Medium, error) {
 			// v1.19: the legacy endpoints MAY answer 404 M_NOT_FOUND for
 			// media created after unauthenticated access was frozen.
 			return db.Medium{}, errNotFound
+		case m.QuarantinedBy != nil:
+			return db.Medium{}, errNotFound // quarantined by an admin
 		case m.Sha256 != nil:
 			return m, nil
 		case m.UnusedExpiresAt != nil && !s.now().Before(*m.UnusedExpiresAt):

@@ -107,6 +107,9 @@ func (s *Service) Membership(ctx context.Context, room id.RoomID, user id.UserID
 }
 
 func (s *Service) setMembership(ctx context.Context, p MembershipParams, m event.Membership, unknown error) error {
+	if err := s.checkJoinGuard(ctx, p.Room, m); err != nil {
+		return err
+	}
 	ne := newEvent{Type: event.StateMember.Type, StateKey: ptr(string(p.Target)), Sender: p.Sender}
 	if err := s.intern(ctx, &ne); err != nil {
 		return err

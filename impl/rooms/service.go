@@ -59,6 +59,8 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Profiles may be nil: member events then carry no profile.
 	Profiles Profiles
+	// JoinGuard may be nil: every room may then be joined.
+	JoinGuard JoinGuard
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -72,6 +74,7 @@ type Service struct {
 	signer     events.Signer
 	state      *state.Store
 	profiles   Profiles
+	joinGuard  JoinGuard
 	log        *slog.Logger
 	now        func() time.Time
 	cfg        Config
@@ -90,6 +93,7 @@ func New(deps Deps, cfg Config) *Service {
 		signer:     events.Signer{ServerName: deps.ServerName, Key: deps.Key},
 		state:      state.NewStore(deps.Pool, cfg.StateCacheEntries),
 		profiles:   deps.Profiles,
+		joinGuard:  deps.JoinGuard,
 		log:        deps.Logger,
 		now:        now,
 		cfg:        cfg,
