@@ -9,7 +9,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -20,10 +22,803 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for DeleteStatusStatus.
+const (
+	Complete     DeleteStatusStatus = "complete"
+	Failed       DeleteStatusStatus = "failed"
+	Purging      DeleteStatusStatus = "purging"
+	ShuttingDown DeleteStatusStatus = "shutting_down"
+)
+
+// Valid indicates whether the value is a known member of the DeleteStatusStatus enum.
+func (e DeleteStatusStatus) Valid() bool {
+	switch e {
+	case Complete:
+		return true
+	case Failed:
+		return true
+	case Purging:
+		return true
+	case ShuttingDown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Dir.
+const (
+	DirB Dir = "b"
+	DirF Dir = "f"
+)
+
+// Valid indicates whether the value is a known member of the Dir enum.
+func (e Dir) Valid() bool {
+	switch e {
+	case DirB:
+		return true
+	case DirF:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsersOrderBy.
+const (
+	UsersOrderByAdmin        UsersOrderBy = "admin"
+	UsersOrderByAvatarUrl    UsersOrderBy = "avatar_url"
+	UsersOrderByCreationTs   UsersOrderBy = "creation_ts"
+	UsersOrderByDeactivated  UsersOrderBy = "deactivated"
+	UsersOrderByDisplayname  UsersOrderBy = "displayname"
+	UsersOrderByIsGuest      UsersOrderBy = "is_guest"
+	UsersOrderByLastSeenTs   UsersOrderBy = "last_seen_ts"
+	UsersOrderByLocked       UsersOrderBy = "locked"
+	UsersOrderByName         UsersOrderBy = "name"
+	UsersOrderByShadowBanned UsersOrderBy = "shadow_banned"
+	UsersOrderBySuspended    UsersOrderBy = "suspended"
+	UsersOrderByUserType     UsersOrderBy = "user_type"
+)
+
+// Valid indicates whether the value is a known member of the UsersOrderBy enum.
+func (e UsersOrderBy) Valid() bool {
+	switch e {
+	case UsersOrderByAdmin:
+		return true
+	case UsersOrderByAvatarUrl:
+		return true
+	case UsersOrderByCreationTs:
+		return true
+	case UsersOrderByDeactivated:
+		return true
+	case UsersOrderByDisplayname:
+		return true
+	case UsersOrderByIsGuest:
+		return true
+	case UsersOrderByLastSeenTs:
+		return true
+	case UsersOrderByLocked:
+		return true
+	case UsersOrderByName:
+		return true
+	case UsersOrderByShadowBanned:
+		return true
+	case UsersOrderBySuspended:
+		return true
+	case UsersOrderByUserType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListEventReportsParamsDir.
+const (
+	ListEventReportsParamsDirB ListEventReportsParamsDir = "b"
+	ListEventReportsParamsDirF ListEventReportsParamsDir = "f"
+)
+
+// Valid indicates whether the value is a known member of the ListEventReportsParamsDir enum.
+func (e ListEventReportsParamsDir) Valid() bool {
+	switch e {
+	case ListEventReportsParamsDirB:
+		return true
+	case ListEventReportsParamsDirF:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRoomsParamsOrderBy.
+const (
+	ListRoomsParamsOrderByAlphabetical       ListRoomsParamsOrderBy = "alphabetical"
+	ListRoomsParamsOrderByCanonicalAlias     ListRoomsParamsOrderBy = "canonical_alias"
+	ListRoomsParamsOrderByCreator            ListRoomsParamsOrderBy = "creator"
+	ListRoomsParamsOrderByEncryption         ListRoomsParamsOrderBy = "encryption"
+	ListRoomsParamsOrderByFederatable        ListRoomsParamsOrderBy = "federatable"
+	ListRoomsParamsOrderByGuestAccess        ListRoomsParamsOrderBy = "guest_access"
+	ListRoomsParamsOrderByHistoryVisibility  ListRoomsParamsOrderBy = "history_visibility"
+	ListRoomsParamsOrderByJoinRules          ListRoomsParamsOrderBy = "join_rules"
+	ListRoomsParamsOrderByJoinedLocalMembers ListRoomsParamsOrderBy = "joined_local_members"
+	ListRoomsParamsOrderByJoinedMembers      ListRoomsParamsOrderBy = "joined_members"
+	ListRoomsParamsOrderByName               ListRoomsParamsOrderBy = "name"
+	ListRoomsParamsOrderByPublic             ListRoomsParamsOrderBy = "public"
+	ListRoomsParamsOrderBySize               ListRoomsParamsOrderBy = "size"
+	ListRoomsParamsOrderByStateEvents        ListRoomsParamsOrderBy = "state_events"
+	ListRoomsParamsOrderByVersion            ListRoomsParamsOrderBy = "version"
+)
+
+// Valid indicates whether the value is a known member of the ListRoomsParamsOrderBy enum.
+func (e ListRoomsParamsOrderBy) Valid() bool {
+	switch e {
+	case ListRoomsParamsOrderByAlphabetical:
+		return true
+	case ListRoomsParamsOrderByCanonicalAlias:
+		return true
+	case ListRoomsParamsOrderByCreator:
+		return true
+	case ListRoomsParamsOrderByEncryption:
+		return true
+	case ListRoomsParamsOrderByFederatable:
+		return true
+	case ListRoomsParamsOrderByGuestAccess:
+		return true
+	case ListRoomsParamsOrderByHistoryVisibility:
+		return true
+	case ListRoomsParamsOrderByJoinRules:
+		return true
+	case ListRoomsParamsOrderByJoinedLocalMembers:
+		return true
+	case ListRoomsParamsOrderByJoinedMembers:
+		return true
+	case ListRoomsParamsOrderByName:
+		return true
+	case ListRoomsParamsOrderByPublic:
+		return true
+	case ListRoomsParamsOrderBySize:
+		return true
+	case ListRoomsParamsOrderByStateEvents:
+		return true
+	case ListRoomsParamsOrderByVersion:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListRoomsParamsDir.
+const (
+	ListRoomsParamsDirB ListRoomsParamsDir = "b"
+	ListRoomsParamsDirF ListRoomsParamsDir = "f"
+)
+
+// Valid indicates whether the value is a known member of the ListRoomsParamsDir enum.
+func (e ListRoomsParamsDir) Valid() bool {
+	switch e {
+	case ListRoomsParamsDirB:
+		return true
+	case ListRoomsParamsDirF:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserMediaStatisticsParamsOrderBy.
+const (
+	UserMediaStatisticsParamsOrderByDisplayname UserMediaStatisticsParamsOrderBy = "displayname"
+	UserMediaStatisticsParamsOrderByMediaCount  UserMediaStatisticsParamsOrderBy = "media_count"
+	UserMediaStatisticsParamsOrderByMediaLength UserMediaStatisticsParamsOrderBy = "media_length"
+	UserMediaStatisticsParamsOrderByUserId      UserMediaStatisticsParamsOrderBy = "user_id"
+)
+
+// Valid indicates whether the value is a known member of the UserMediaStatisticsParamsOrderBy enum.
+func (e UserMediaStatisticsParamsOrderBy) Valid() bool {
+	switch e {
+	case UserMediaStatisticsParamsOrderByDisplayname:
+		return true
+	case UserMediaStatisticsParamsOrderByMediaCount:
+		return true
+	case UserMediaStatisticsParamsOrderByMediaLength:
+		return true
+	case UserMediaStatisticsParamsOrderByUserId:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserMediaStatisticsParamsDir.
+const (
+	UserMediaStatisticsParamsDirB UserMediaStatisticsParamsDir = "b"
+	UserMediaStatisticsParamsDirF UserMediaStatisticsParamsDir = "f"
+)
+
+// Valid indicates whether the value is a known member of the UserMediaStatisticsParamsDir enum.
+func (e UserMediaStatisticsParamsDir) Valid() bool {
+	switch e {
+	case UserMediaStatisticsParamsDirB:
+		return true
+	case UserMediaStatisticsParamsDirF:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListUserMediaParamsOrderBy.
+const (
+	ListUserMediaParamsOrderByCreatedTs          ListUserMediaParamsOrderBy = "created_ts"
+	ListUserMediaParamsOrderByLastAccessTs       ListUserMediaParamsOrderBy = "last_access_ts"
+	ListUserMediaParamsOrderByMediaId            ListUserMediaParamsOrderBy = "media_id"
+	ListUserMediaParamsOrderByMediaLength        ListUserMediaParamsOrderBy = "media_length"
+	ListUserMediaParamsOrderByMediaType          ListUserMediaParamsOrderBy = "media_type"
+	ListUserMediaParamsOrderByQuarantinedBy      ListUserMediaParamsOrderBy = "quarantined_by"
+	ListUserMediaParamsOrderBySafeFromQuarantine ListUserMediaParamsOrderBy = "safe_from_quarantine"
+	ListUserMediaParamsOrderByUploadName         ListUserMediaParamsOrderBy = "upload_name"
+)
+
+// Valid indicates whether the value is a known member of the ListUserMediaParamsOrderBy enum.
+func (e ListUserMediaParamsOrderBy) Valid() bool {
+	switch e {
+	case ListUserMediaParamsOrderByCreatedTs:
+		return true
+	case ListUserMediaParamsOrderByLastAccessTs:
+		return true
+	case ListUserMediaParamsOrderByMediaId:
+		return true
+	case ListUserMediaParamsOrderByMediaLength:
+		return true
+	case ListUserMediaParamsOrderByMediaType:
+		return true
+	case ListUserMediaParamsOrderByQuarantinedBy:
+		return true
+	case ListUserMediaParamsOrderBySafeFromQuarantine:
+		return true
+	case ListUserMediaParamsOrderByUploadName:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListUserMediaParamsDir.
+const (
+	ListUserMediaParamsDirB ListUserMediaParamsDir = "b"
+	ListUserMediaParamsDirF ListUserMediaParamsDir = "f"
+)
+
+// Valid indicates whether the value is a known member of the ListUserMediaParamsDir enum.
+func (e ListUserMediaParamsDir) Valid() bool {
+	switch e {
+	case ListUserMediaParamsDirB:
+		return true
+	case ListUserMediaParamsDirF:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListUsersV2ParamsOrderBy.
+const (
+	ListUsersV2ParamsOrderByAdmin        ListUsersV2ParamsOrderBy = "admin"
+	ListUsersV2ParamsOrderByAvatarUrl    ListUsersV2ParamsOrderBy = "avatar_url"
+	ListUsersV2ParamsOrderByCreationTs   ListUsersV2ParamsOrderBy = "creation_ts"
+	ListUsersV2ParamsOrderByDeactivated  ListUsersV2ParamsOrderBy = "deactivated"
+	ListUsersV2ParamsOrderByDisplayname  ListUsersV2ParamsOrderBy = "displayname"
+	ListUsersV2ParamsOrderByIsGuest      ListUsersV2ParamsOrderBy = "is_guest"
+	ListUsersV2ParamsOrderByLastSeenTs   ListUsersV2ParamsOrderBy = "last_seen_ts"
+	ListUsersV2ParamsOrderByLocked       ListUsersV2ParamsOrderBy = "locked"
+	ListUsersV2ParamsOrderByName         ListUsersV2ParamsOrderBy = "name"
+	ListUsersV2ParamsOrderByShadowBanned ListUsersV2ParamsOrderBy = "shadow_banned"
+	ListUsersV2ParamsOrderBySuspended    ListUsersV2ParamsOrderBy = "suspended"
+	ListUsersV2ParamsOrderByUserType     ListUsersV2ParamsOrderBy = "user_type"
+)
+
+// Valid indicates whether the value is a known member of the ListUsersV2ParamsOrderBy enum.
+func (e ListUsersV2ParamsOrderBy) Valid() bool {
+	switch e {
+	case ListUsersV2ParamsOrderByAdmin:
+		return true
+	case ListUsersV2ParamsOrderByAvatarUrl:
+		return true
+	case ListUsersV2ParamsOrderByCreationTs:
+		return true
+	case ListUsersV2ParamsOrderByDeactivated:
+		return true
+	case ListUsersV2ParamsOrderByDisplayname:
+		return true
+	case ListUsersV2ParamsOrderByIsGuest:
+		return true
+	case ListUsersV2ParamsOrderByLastSeenTs:
+		return true
+	case ListUsersV2ParamsOrderByLocked:
+		return true
+	case ListUsersV2ParamsOrderByName:
+		return true
+	case ListUsersV2ParamsOrderByShadowBanned:
+		return true
+	case ListUsersV2ParamsOrderBySuspended:
+		return true
+	case ListUsersV2ParamsOrderByUserType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListUsersV2ParamsDir.
+const (
+	ListUsersV2ParamsDirB ListUsersV2ParamsDir = "b"
+	ListUsersV2ParamsDirF ListUsersV2ParamsDir = "f"
+)
+
+// Valid indicates whether the value is a known member of the ListUsersV2ParamsDir enum.
+func (e ListUsersV2ParamsDir) Valid() bool {
+	switch e {
+	case ListUsersV2ParamsDirB:
+		return true
+	case ListUsersV2ParamsDirF:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListUsersV3ParamsOrderBy.
+const (
+	ListUsersV3ParamsOrderByAdmin        ListUsersV3ParamsOrderBy = "admin"
+	ListUsersV3ParamsOrderByAvatarUrl    ListUsersV3ParamsOrderBy = "avatar_url"
+	ListUsersV3ParamsOrderByCreationTs   ListUsersV3ParamsOrderBy = "creation_ts"
+	ListUsersV3ParamsOrderByDeactivated  ListUsersV3ParamsOrderBy = "deactivated"
+	ListUsersV3ParamsOrderByDisplayname  ListUsersV3ParamsOrderBy = "displayname"
+	ListUsersV3ParamsOrderByIsGuest      ListUsersV3ParamsOrderBy = "is_guest"
+	ListUsersV3ParamsOrderByLastSeenTs   ListUsersV3ParamsOrderBy = "last_seen_ts"
+	ListUsersV3ParamsOrderByLocked       ListUsersV3ParamsOrderBy = "locked"
+	ListUsersV3ParamsOrderByName         ListUsersV3ParamsOrderBy = "name"
+	ListUsersV3ParamsOrderByShadowBanned ListUsersV3ParamsOrderBy = "shadow_banned"
+	ListUsersV3ParamsOrderBySuspended    ListUsersV3ParamsOrderBy = "suspended"
+	ListUsersV3ParamsOrderByUserType     ListUsersV3ParamsOrderBy = "user_type"
+)
+
+// Valid indicates whether the value is a known member of the ListUsersV3ParamsOrderBy enum.
+func (e ListUsersV3ParamsOrderBy) Valid() bool {
+	switch e {
+	case ListUsersV3ParamsOrderByAdmin:
+		return true
+	case ListUsersV3ParamsOrderByAvatarUrl:
+		return true
+	case ListUsersV3ParamsOrderByCreationTs:
+		return true
+	case ListUsersV3ParamsOrderByDeactivated:
+		return true
+	case ListUsersV3ParamsOrderByDisplayname:
+		return true
+	case ListUsersV3ParamsOrderByIsGuest:
+		return true
+	case ListUsersV3ParamsOrderByLastSeenTs:
+		return true
+	case ListUsersV3ParamsOrderByLocked:
+		return true
+	case ListUsersV3ParamsOrderByName:
+		return true
+	case ListUsersV3ParamsOrderByShadowBanned:
+		return true
+	case ListUsersV3ParamsOrderBySuspended:
+		return true
+	case ListUsersV3ParamsOrderByUserType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListUsersV3ParamsDir.
+const (
+	ListUsersV3ParamsDirB ListUsersV3ParamsDir = "b"
+	ListUsersV3ParamsDirF ListUsersV3ParamsDir = "f"
+)
+
+// Valid indicates whether the value is a known member of the ListUsersV3ParamsDir enum.
+func (e ListUsersV3ParamsDir) Valid() bool {
+	switch e {
+	case ListUsersV3ParamsDirB:
+		return true
+	case ListUsersV3ParamsDirF:
+		return true
+	default:
+		return false
+	}
+}
+
+// AuditEntry defines model for AuditEntry.
+type AuditEntry struct {
+	Action  string          `json:"action"`
+	Actor   string          `json:"actor"`
+	Details json.RawMessage `json:"details"`
+	Id      int64           `json:"id"`
+	Target  string          `json:"target"`
+	Ts      int64           `json:"ts"`
+}
+
+// ClientEvent defines model for ClientEvent.
+type ClientEvent = json.RawMessage
+
+// DeleteRoomRequest defines model for DeleteRoomRequest.
+type DeleteRoomRequest struct {
+	Block         *bool   `json:"block,omitempty"`
+	ForcePurge    *bool   `json:"force_purge,omitempty"`
+	Message       *string `json:"message,omitempty"`
+	NewRoomUserId *string `json:"new_room_user_id,omitempty"`
+	Purge         *bool   `json:"purge,omitempty"`
+	RoomName      *string `json:"room_name,omitempty"`
+}
+
+// DeleteStatus defines model for DeleteStatus.
+type DeleteStatus struct {
+	DeleteId     string             `json:"delete_id"`
+	Error        *string            `json:"error,omitempty"`
+	RoomId       string             `json:"room_id"`
+	ShutdownRoom ShutdownResult     `json:"shutdown_room"`
+	Status       DeleteStatusStatus `json:"status"`
+}
+
+// DeleteStatusStatus defines model for DeleteStatus.Status.
+type DeleteStatusStatus string
+
+// Device defines model for Device.
+type Device struct {
+	DeviceId          string  `json:"device_id"`
+	DisplayName       *string `json:"display_name"`
+	LastSeenIp        *string `json:"last_seen_ip"`
+	LastSeenTs        *int64  `json:"last_seen_ts"`
+	LastSeenUserAgent *string `json:"last_seen_user_agent"`
+	UserId            string  `json:"user_id"`
+}
+
 // Error defines model for Error.
 type Error struct {
 	Errcode string  `json:"errcode"`
 	Error   *string `json:"error,omitempty"`
+}
+
+// EventReport defines model for EventReport.
+type EventReport struct {
+	CanonicalAlias *string `json:"canonical_alias"`
+	EventId        string  `json:"event_id"`
+	Id             int64   `json:"id"`
+	Name           *string `json:"name"`
+	Reason         *string `json:"reason"`
+	ReceivedTs     int64   `json:"received_ts"`
+	RoomId         string  `json:"room_id"`
+	Score          *int    `json:"score"`
+	Sender         *string `json:"sender"`
+	UserId         string  `json:"user_id"`
+}
+
+// EventReportDetails defines model for EventReportDetails.
+type EventReportDetails struct {
+	CanonicalAlias *string          `json:"canonical_alias"`
+	EventId        string           `json:"event_id"`
+	EventJson      *json.RawMessage `json:"event_json"`
+	Id             int64            `json:"id"`
+	Name           *string          `json:"name"`
+	Reason         *string          `json:"reason"`
+	ReceivedTs     int64            `json:"received_ts"`
+	RoomId         string           `json:"room_id"`
+	Score          *int             `json:"score"`
+	Sender         *string          `json:"sender"`
+	UserId         string           `json:"user_id"`
+}
+
+// Media defines model for Media.
+type Media struct {
+	CreatedTs          int64   `json:"created_ts"`
+	LastAccessTs       *int64  `json:"last_access_ts"`
+	MediaId            string  `json:"media_id"`
+	MediaLength        *int64  `json:"media_length"`
+	MediaType          string  `json:"media_type"`
+	QuarantinedBy      *string `json:"quarantined_by"`
+	SafeFromQuarantine bool    `json:"safe_from_quarantine"`
+	UploadName         *string `json:"upload_name"`
+}
+
+// Overview defines model for Overview.
+type Overview struct {
+	Daily         []Overview_Daily `json:"daily"`
+	DatabaseBytes int64            `json:"database_bytes"`
+	Events        int64            `json:"events"`
+	Media         Overview_Media   `json:"media"`
+	Reports       int64            `json:"reports"`
+	Rooms         Overview_Rooms   `json:"rooms"`
+	ServerName    string           `json:"server_name"`
+	ServerVersion string           `json:"server_version"`
+	StartedTs     int64            `json:"started_ts"`
+	UptimeSeconds int64            `json:"uptime_seconds"`
+	Users         Overview_Users   `json:"users"`
+}
+
+// Overview_Daily defines model for Overview.Daily.
+type Overview_Daily struct {
+	Day           string `json:"day"`
+	Events        int64  `json:"events"`
+	MediaBytes    int64  `json:"media_bytes"`
+	Registrations int64  `json:"registrations"`
+	Rooms         int64  `json:"rooms"`
+}
+
+// Overview_Media defines model for Overview.Media.
+type Overview_Media struct {
+	Bytes int64 `json:"bytes"`
+	Count int64 `json:"count"`
+}
+
+// Overview_Rooms defines model for Overview.Rooms.
+type Overview_Rooms struct {
+	Blocked int64 `json:"blocked"`
+	Public  int64 `json:"public"`
+	Total   int64 `json:"total"`
+}
+
+// Overview_Users defines model for Overview.Users.
+type Overview_Users struct {
+	Active      int64 `json:"active"`
+	Admins      int64 `json:"admins"`
+	Deactivated int64 `json:"deactivated"`
+	Guests      int64 `json:"guests"`
+	Locked      int64 `json:"locked"`
+	Suspended   int64 `json:"suspended"`
+	Total       int64 `json:"total"`
+}
+
+// RegistrationToken defines model for RegistrationToken.
+type RegistrationToken struct {
+	Completed   int    `json:"completed"`
+	ExpiryTime  *int64 `json:"expiry_time"`
+	Pending     int    `json:"pending"`
+	Token       string `json:"token"`
+	UsesAllowed *int   `json:"uses_allowed"`
+}
+
+// Room defines model for Room.
+type Room struct {
+	CanonicalAlias     *string `json:"canonical_alias"`
+	Creator            string  `json:"creator"`
+	Encryption         *string `json:"encryption"`
+	Federatable        bool    `json:"federatable"`
+	GuestAccess        *string `json:"guest_access"`
+	HistoryVisibility  *string `json:"history_visibility"`
+	JoinRules          *string `json:"join_rules"`
+	JoinedLocalMembers int     `json:"joined_local_members"`
+	JoinedMembers      int     `json:"joined_members"`
+	Name               *string `json:"name"`
+	Public             bool    `json:"public"`
+	RoomId             string  `json:"room_id"`
+	RoomType           *string `json:"room_type"`
+	StateEvents        int     `json:"state_events"`
+	Version            string  `json:"version"`
+}
+
+// RoomDetails defines model for RoomDetails.
+type RoomDetails struct {
+	Avatar             *string `json:"avatar"`
+	Blocked            bool    `json:"blocked"`
+	CanonicalAlias     *string `json:"canonical_alias"`
+	Creator            string  `json:"creator"`
+	Encryption         *string `json:"encryption"`
+	Federatable        bool    `json:"federatable"`
+	Forgotten          bool    `json:"forgotten"`
+	GuestAccess        *string `json:"guest_access"`
+	HistoryVisibility  *string `json:"history_visibility"`
+	JoinRules          *string `json:"join_rules"`
+	JoinedLocalDevices int     `json:"joined_local_devices"`
+	JoinedLocalMembers int     `json:"joined_local_members"`
+	JoinedMembers      int     `json:"joined_members"`
+	Name               *string `json:"name"`
+	Public             bool    `json:"public"`
+	RoomId             string  `json:"room_id"`
+	RoomType           *string `json:"room_type"`
+	StateEvents        int     `json:"state_events"`
+	Topic              *string `json:"topic"`
+	Version            string  `json:"version"`
+}
+
+// ShutdownResult defines model for ShutdownResult.
+type ShutdownResult struct {
+	FailedToKickUsers []string `json:"failed_to_kick_users"`
+	KickedUsers       []string `json:"kicked_users"`
+	LocalAliases      []string `json:"local_aliases"`
+	NewRoomId         *string  `json:"new_room_id"`
+}
+
+// User defines model for User.
+type User struct {
+	Admin                   bool               `json:"admin"`
+	Approved                bool               `json:"approved"`
+	AppserviceId            *string            `json:"appservice_id"`
+	AvatarUrl               *string            `json:"avatar_url"`
+	ConsentServerNoticeSent *string            `json:"consent_server_notice_sent"`
+	ConsentTs               *int64             `json:"consent_ts"`
+	ConsentVersion          *string            `json:"consent_version"`
+	CreationTs              int64              `json:"creation_ts"`
+	Deactivated             bool               `json:"deactivated"`
+	Displayname             *string            `json:"displayname"`
+	Erased                  bool               `json:"erased"`
+	ExternalIds             []User_ExternalIds `json:"external_ids"`
+	IsGuest                 bool               `json:"is_guest"`
+	LastSeenTs              *int64             `json:"last_seen_ts,omitempty"`
+	Locked                  bool               `json:"locked"`
+	Name                    string             `json:"name"`
+	ShadowBanned            bool               `json:"shadow_banned"`
+	Suspended               bool               `json:"suspended"`
+	Threepids               []User_Threepids   `json:"threepids"`
+	UserType                *string            `json:"user_type"`
+}
+
+// User_ExternalIds defines model for User.ExternalIds.
+type User_ExternalIds struct {
+	AuthProvider string `json:"auth_provider"`
+	ExternalId   string `json:"external_id"`
+}
+
+// User_Threepids defines model for User.Threepids.
+type User_Threepids struct {
+	AddedAt     *int64 `json:"added_at,omitempty"`
+	Address     string `json:"address"`
+	Medium      string `json:"medium"`
+	ValidatedAt *int64 `json:"validated_at,omitempty"`
+}
+
+// UserList defines model for UserList.
+type UserList struct {
+	NextToken *string         `json:"next_token,omitempty"`
+	Total     int             `json:"total"`
+	Users     []UserListEntry `json:"users"`
+}
+
+// UserListEntry defines model for UserListEntry.
+type UserListEntry struct {
+	Admin        bool    `json:"admin"`
+	Approved     bool    `json:"approved"`
+	AvatarUrl    *string `json:"avatar_url"`
+	CreationTs   int64   `json:"creation_ts"`
+	Deactivated  bool    `json:"deactivated"`
+	Displayname  *string `json:"displayname"`
+	Erased       bool    `json:"erased"`
+	IsGuest      bool    `json:"is_guest"`
+	LastSeenTs   *int64  `json:"last_seen_ts,omitempty"`
+	Locked       bool    `json:"locked"`
+	Name         string  `json:"name"`
+	ShadowBanned bool    `json:"shadow_banned"`
+	Suspended    bool    `json:"suspended"`
+	UserType     *string `json:"user_type"`
+}
+
+// Whois defines model for Whois.
+type Whois struct {
+	Devices map[string]Whois_Devices `json:"devices"`
+	UserId  string                   `json:"user_id"`
+}
+
+// Whois_Devices_Sessions_Connections defines model for Whois.Devices.Sessions.Connections.
+type Whois_Devices_Sessions_Connections struct {
+	Ip        string `json:"ip"`
+	LastSeen  int64  `json:"last_seen"`
+	UserAgent string `json:"user_agent"`
+}
+
+// Whois_Devices_Sessions defines model for Whois.Devices.Sessions.
+type Whois_Devices_Sessions struct {
+	Connections []Whois_Devices_Sessions_Connections `json:"connections"`
+}
+
+// Whois_Devices defines model for Whois.Devices.
+type Whois_Devices struct {
+	Sessions []Whois_Devices_Sessions `json:"sessions"`
+}
+
+// Dir defines model for Dir.
+type Dir string
+
+// Limit defines model for Limit.
+type Limit = int
+
+// MediaID defines model for MediaID.
+type MediaID = string
+
+// RoomID defines model for RoomID.
+type RoomID = string
+
+// ServerName defines model for ServerName.
+type ServerName = string
+
+// UserID defines model for UserID.
+type UserID = string
+
+// UsersAdmins defines model for UsersAdmins.
+type UsersAdmins = bool
+
+// UsersFrom defines model for UsersFrom.
+type UsersFrom = string
+
+// UsersGuests defines model for UsersGuests.
+type UsersGuests = bool
+
+// UsersLocked defines model for UsersLocked.
+type UsersLocked = bool
+
+// UsersName defines model for UsersName.
+type UsersName = string
+
+// UsersOrderBy defines model for UsersOrderBy.
+type UsersOrderBy string
+
+// UsersSuspended defines model for UsersSuspended.
+type UsersSuspended = bool
+
+// UsersUserID defines model for UsersUserID.
+type UsersUserID = string
+
+// Empty defines model for Empty.
+type Empty = map[string]interface{}
+
+// ListAuditLogParams defines parameters for ListAuditLog.
+type ListAuditLogParams struct {
+	From   *int    `form:"from,omitempty" json:"from,omitempty"`
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+	Actor  *string `form:"actor,omitempty" json:"actor,omitempty"`
+	Action *string `form:"action,omitempty" json:"action,omitempty"`
+	Target *string `form:"target,omitempty" json:"target,omitempty"`
+}
+
+// ListAuditLog200JSONResponseBody defines parameters for ListAuditLog.
+type ListAuditLog200JSONResponseBody struct {
+	Entries   []AuditEntry `json:"entries"`
+	NextToken *int         `json:"next_token,omitempty"`
+	Total     int          `json:"total"`
+}
+
+// GetOverviewParams defines parameters for GetOverview.
+type GetOverviewParams struct {
+	Days *int `form:"days,omitempty" json:"days,omitempty"`
+}
+
+// DeactivateUserJSONBody defines parameters for DeactivateUser.
+type DeactivateUserJSONBody struct {
+	Erase *bool `json:"erase,omitempty"`
+}
+
+// DeactivateUser200JSONResponseBody defines parameters for DeactivateUser.
+type DeactivateUser200JSONResponseBody struct {
+	IdServerUnbindResult string `json:"id_server_unbind_result"`
+}
+
+// ListEventReportsParams defines parameters for ListEventReports.
+type ListEventReportsParams struct {
+	From              *int                       `form:"from,omitempty" json:"from,omitempty"`
+	Limit             *Limit                     `form:"limit,omitempty" json:"limit,omitempty"`
+	Dir               *ListEventReportsParamsDir `form:"dir,omitempty" json:"dir,omitempty"`
+	UserId            *string                    `form:"user_id,omitempty" json:"user_id,omitempty"`
+	RoomId            *string                    `form:"room_id,omitempty" json:"room_id,omitempty"`
+	EventSenderUserId *string                    `form:"event_sender_user_id,omitempty" json:"event_sender_user_id,omitempty"`
+}
+
+// ListEventReportsParamsDir defines parameters for ListEventReports.
+type ListEventReportsParamsDir string
+
+// ListEventReports200JSONResponseBody defines parameters for ListEventReports.
+type ListEventReports200JSONResponseBody struct {
+	EventReports []EventReport `json:"event_reports"`
+	NextToken    *int          `json:"next_token,omitempty"`
+	Total        int           `json:"total"`
+}
+
+// DeleteMedia200JSONResponseBody defines parameters for DeleteMedia.
+type DeleteMedia200JSONResponseBody struct {
+	DeletedMedia []string `json:"deleted_media"`
+	Total        int      `json:"total"`
 }
 
 // GetRegisterNonce200JSONResponseBody defines parameters for GetRegisterNonce.
@@ -50,22 +845,684 @@ type RegisterWithSharedSecret200JSONResponseBody struct {
 	UserId      string `json:"user_id"`
 }
 
+// ListRegistrationTokensParams defines parameters for ListRegistrationTokens.
+type ListRegistrationTokensParams struct {
+	Valid *bool `form:"valid,omitempty" json:"valid,omitempty"`
+}
+
+// ListRegistrationTokens200JSONResponseBody defines parameters for ListRegistrationTokens.
+type ListRegistrationTokens200JSONResponseBody struct {
+	RegistrationTokens []RegistrationToken `json:"registration_tokens"`
+}
+
+// CreateRegistrationTokenJSONBody defines parameters for CreateRegistrationToken.
+type CreateRegistrationTokenJSONBody struct {
+	ExpiryTime  *int64  `json:"expiry_time,omitempty"`
+	Length      *int    `json:"length,omitempty"`
+	Token       *string `json:"token,omitempty"`
+	UsesAllowed *int    `json:"uses_allowed,omitempty"`
+}
+
+// UpdateRegistrationTokenJSONBody defines parameters for UpdateRegistrationToken.
+type UpdateRegistrationTokenJSONBody struct {
+	ExpiryTime  json.RawMessage `json:"expiry_time,omitempty"`
+	UsesAllowed json.RawMessage `json:"uses_allowed,omitempty"`
+}
+
+// ResetPasswordJSONBody defines parameters for ResetPassword.
+type ResetPasswordJSONBody struct {
+	LogoutDevices *bool  `json:"logout_devices,omitempty"`
+	NewPassword   string `json:"new_password"`
+}
+
+// ListRoomsParams defines parameters for ListRooms.
+type ListRoomsParams struct {
+	From        *int                    `form:"from,omitempty" json:"from,omitempty"`
+	Limit       *Limit                  `form:"limit,omitempty" json:"limit,omitempty"`
+	OrderBy     *ListRoomsParamsOrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
+	Dir         *ListRoomsParamsDir     `form:"dir,omitempty" json:"dir,omitempty"`
+	SearchTerm  *string                 `form:"search_term,omitempty" json:"search_term,omitempty"`
+	PublicRooms *bool                   `form:"public_rooms,omitempty" json:"public_rooms,omitempty"`
+	EmptyRooms  *bool                   `form:"empty_rooms,omitempty" json:"empty_rooms,omitempty"`
+}
+
+// ListRoomsParamsOrderBy defines parameters for ListRooms.
+type ListRoomsParamsOrderBy string
+
+// ListRoomsParamsDir defines parameters for ListRooms.
+type ListRoomsParamsDir string
+
+// ListRooms200JSONResponseBody defines parameters for ListRooms.
+type ListRooms200JSONResponseBody struct {
+	NextBatch  *int   `json:"next_batch,omitempty"`
+	Offset     int    `json:"offset"`
+	PrevBatch  *int   `json:"prev_batch,omitempty"`
+	Rooms      []Room `json:"rooms"`
+	TotalRooms int    `json:"total_rooms"`
+}
+
+// GetRoomBlock200JSONResponseBody defines parameters for GetRoomBlock.
+type GetRoomBlock200JSONResponseBody struct {
+	Block  bool    `json:"block"`
+	UserId *string `json:"user_id,omitempty"`
+}
+
+// SetRoomBlockJSONBody defines parameters for SetRoomBlock.
+type SetRoomBlockJSONBody struct {
+	Block bool `json:"block"`
+}
+
+// SetRoomBlock200JSONResponseBody defines parameters for SetRoomBlock.
+type SetRoomBlock200JSONResponseBody struct {
+	Block bool `json:"block"`
+}
+
+// ListRoomMembers200JSONResponseBody defines parameters for ListRoomMembers.
+type ListRoomMembers200JSONResponseBody struct {
+	Members []string `json:"members"`
+	Total   int      `json:"total"`
+}
+
+// GetRoomState200JSONResponseBody defines parameters for GetRoomState.
+type GetRoomState200JSONResponseBody struct {
+	State []ClientEvent `json:"state"`
+}
+
+// SendServerNoticeJSONBody defines parameters for SendServerNotice.
+type SendServerNoticeJSONBody struct {
+	Content  json.RawMessage `json:"content"`
+	StateKey *string         `json:"state_key,omitempty"`
+	Type     *string         `json:"type,omitempty"`
+	UserId   string          `json:"user_id"`
+}
+
+// SendServerNotice200JSONResponseBody defines parameters for SendServerNotice.
+type SendServerNotice200JSONResponseBody struct {
+	EventId string `json:"event_id"`
+}
+
+// GetServerVersion200JSONResponseBody defines parameters for GetServerVersion.
+type GetServerVersion200JSONResponseBody struct {
+	ServerVersion string `json:"server_version"`
+}
+
+// UserMediaStatisticsParams defines parameters for UserMediaStatistics.
+type UserMediaStatisticsParams struct {
+	From       *int                              `form:"from,omitempty" json:"from,omitempty"`
+	Limit      *Limit                            `form:"limit,omitempty" json:"limit,omitempty"`
+	OrderBy    *UserMediaStatisticsParamsOrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
+	Dir        *UserMediaStatisticsParamsDir     `form:"dir,omitempty" json:"dir,omitempty"`
+	SearchTerm *string                           `form:"search_term,omitempty" json:"search_term,omitempty"`
+}
+
+// UserMediaStatisticsParamsOrderBy defines parameters for UserMediaStatistics.
+type UserMediaStatisticsParamsOrderBy string
+
+// UserMediaStatisticsParamsDir defines parameters for UserMediaStatistics.
+type UserMediaStatisticsParamsDir string
+
+// UserMediaStatistics200JSONResponseBody_Users defines parameters for UserMediaStatistics.
+type UserMediaStatistics200JSONResponseBody_Users struct {
+	Displayname *string `json:"displayname"`
+	MediaCount  int64   `json:"media_count"`
+	MediaLength int64   `json:"media_length"`
+	UserId      string  `json:"user_id"`
+}
+
+// UserMediaStatistics200JSONResponseBody defines parameters for UserMediaStatistics.
+type UserMediaStatistics200JSONResponseBody struct {
+	NextToken *int                                           `json:"next_token,omitempty"`
+	Total     int                                            `json:"total"`
+	Users     []UserMediaStatistics200JSONResponseBody_Users `json:"users"`
+}
+
+// UsernameAvailableParams defines parameters for UsernameAvailable.
+type UsernameAvailableParams struct {
+	Username string `form:"username" json:"username"`
+}
+
+// UsernameAvailable200JSONResponseBody defines parameters for UsernameAvailable.
+type UsernameAvailable200JSONResponseBody struct {
+	Available bool `json:"available"`
+}
+
+// GetUserAdmin200JSONResponseBody defines parameters for GetUserAdmin.
+type GetUserAdmin200JSONResponseBody struct {
+	Admin bool `json:"admin"`
+}
+
+// SetUserAdminJSONBody defines parameters for SetUserAdmin.
+type SetUserAdminJSONBody struct {
+	Admin bool `json:"admin"`
+}
+
+// ListUserJoinedRooms200JSONResponseBody defines parameters for ListUserJoinedRooms.
+type ListUserJoinedRooms200JSONResponseBody struct {
+	JoinedRooms []string `json:"joined_rooms"`
+	Total       int      `json:"total"`
+}
+
+// ListUserMediaParams defines parameters for ListUserMedia.
+type ListUserMediaParams struct {
+	From    *int                        `form:"from,omitempty" json:"from,omitempty"`
+	Limit   *Limit                      `form:"limit,omitempty" json:"limit,omitempty"`
+	OrderBy *ListUserMediaParamsOrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
+	Dir     *ListUserMediaParamsDir     `form:"dir,omitempty" json:"dir,omitempty"`
+}
+
+// ListUserMediaParamsOrderBy defines parameters for ListUserMedia.
+type ListUserMediaParamsOrderBy string
+
+// ListUserMediaParamsDir defines parameters for ListUserMedia.
+type ListUserMediaParamsDir string
+
+// ListUserMedia200JSONResponseBody defines parameters for ListUserMedia.
+type ListUserMedia200JSONResponseBody struct {
+	Media     []Media `json:"media"`
+	NextToken *int    `json:"next_token,omitempty"`
+	Total     int     `json:"total"`
+}
+
+// DeleteRoom200JSONResponseBody defines parameters for DeleteRoom.
+type DeleteRoom200JSONResponseBody struct {
+	DeleteId string `json:"delete_id"`
+}
+
+// GetRoomDeleteStatuses200JSONResponseBody defines parameters for GetRoomDeleteStatuses.
+type GetRoomDeleteStatuses200JSONResponseBody struct {
+	Results []DeleteStatus `json:"results"`
+}
+
+// ListUsersV2Params defines parameters for ListUsersV2.
+type ListUsersV2Params struct {
+	From        *UsersFrom                `form:"from,omitempty" json:"from,omitempty"`
+	Limit       *Limit                    `form:"limit,omitempty" json:"limit,omitempty"`
+	UserId      *UsersUserID              `form:"user_id,omitempty" json:"user_id,omitempty"`
+	Name        *UsersName                `form:"name,omitempty" json:"name,omitempty"`
+	Guests      *UsersGuests              `form:"guests,omitempty" json:"guests,omitempty"`
+	Admins      *UsersAdmins              `form:"admins,omitempty" json:"admins,omitempty"`
+	Deactivated *bool                     `form:"deactivated,omitempty" json:"deactivated,omitempty"`
+	Locked      *UsersLocked              `form:"locked,omitempty" json:"locked,omitempty"`
+	Suspended   *UsersSuspended           `form:"suspended,omitempty" json:"suspended,omitempty"`
+	OrderBy     *ListUsersV2ParamsOrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
+	Dir         *ListUsersV2ParamsDir     `form:"dir,omitempty" json:"dir,omitempty"`
+}
+
+// ListUsersV2ParamsOrderBy defines parameters for ListUsersV2.
+type ListUsersV2ParamsOrderBy string
+
+// ListUsersV2ParamsDir defines parameters for ListUsersV2.
+type ListUsersV2ParamsDir string
+
+// PutUserJSONBody defines parameters for PutUser.
+type PutUserJSONBody struct {
+	Admin         *bool                     `json:"admin,omitempty"`
+	AvatarUrl     *string                   `json:"avatar_url,omitempty"`
+	Deactivated   *bool                     `json:"deactivated,omitempty"`
+	Displayname   *string                   `json:"displayname,omitempty"`
+	ExternalIds   *[]map[string]interface{} `json:"external_ids,omitempty"`
+	Locked        *bool                     `json:"locked,omitempty"`
+	LogoutDevices *bool                     `json:"logout_devices,omitempty"`
+	Password      *string                   `json:"password,omitempty"`
+	Threepids     *[]map[string]interface{} `json:"threepids,omitempty"`
+	UserType      *string                   `json:"user_type,omitempty"`
+}
+
+// DeleteUserDevicesJSONBody defines parameters for DeleteUserDevices.
+type DeleteUserDevicesJSONBody struct {
+	Devices []string `json:"devices"`
+}
+
+// ListUserDevices200JSONResponseBody defines parameters for ListUserDevices.
+type ListUserDevices200JSONResponseBody struct {
+	Devices []Device `json:"devices"`
+	Total   int      `json:"total"`
+}
+
+// UpdateUserDeviceJSONBody defines parameters for UpdateUserDevice.
+type UpdateUserDeviceJSONBody struct {
+	DisplayName *string `json:"display_name,omitempty"`
+}
+
+// ListUsersV3Params defines parameters for ListUsersV3.
+type ListUsersV3Params struct {
+	From        *UsersFrom                `form:"from,omitempty" json:"from,omitempty"`
+	Limit       *Limit                    `form:"limit,omitempty" json:"limit,omitempty"`
+	UserId      *UsersUserID              `form:"user_id,omitempty" json:"user_id,omitempty"`
+	Name        *UsersName                `form:"name,omitempty" json:"name,omitempty"`
+	Guests      *UsersGuests              `form:"guests,omitempty" json:"guests,omitempty"`
+	Admins      *UsersAdmins              `form:"admins,omitempty" json:"admins,omitempty"`
+	Deactivated *bool                     `form:"deactivated,omitempty" json:"deactivated,omitempty"`
+	Locked      *UsersLocked              `form:"locked,omitempty" json:"locked,omitempty"`
+	Suspended   *UsersSuspended           `form:"suspended,omitempty" json:"suspended,omitempty"`
+	OrderBy     *ListUsersV3ParamsOrderBy `form:"order_by,omitempty" json:"order_by,omitempty"`
+	Dir         *ListUsersV3ParamsDir     `form:"dir,omitempty" json:"dir,omitempty"`
+}
+
+// ListUsersV3ParamsOrderBy defines parameters for ListUsersV3.
+type ListUsersV3ParamsOrderBy string
+
+// ListUsersV3ParamsDir defines parameters for ListUsersV3.
+type ListUsersV3ParamsDir string
+
+// DeactivateUserJSONRequestBody defines body for DeactivateUser for application/json ContentType.
+type DeactivateUserJSONRequestBody DeactivateUserJSONBody
+
 // RegisterWithSharedSecretJSONRequestBody defines body for RegisterWithSharedSecret for application/json ContentType.
 type RegisterWithSharedSecretJSONRequestBody RegisterWithSharedSecretJSONBody
 
+// CreateRegistrationTokenJSONRequestBody defines body for CreateRegistrationToken for application/json ContentType.
+type CreateRegistrationTokenJSONRequestBody CreateRegistrationTokenJSONBody
+
+// UpdateRegistrationTokenJSONRequestBody defines body for UpdateRegistrationToken for application/json ContentType.
+type UpdateRegistrationTokenJSONRequestBody UpdateRegistrationTokenJSONBody
+
+// ResetPasswordJSONRequestBody defines body for ResetPassword for application/json ContentType.
+type ResetPasswordJSONRequestBody ResetPasswordJSONBody
+
+// DeleteRoomV1JSONRequestBody defines body for DeleteRoomV1 for application/json ContentType.
+type DeleteRoomV1JSONRequestBody = DeleteRoomRequest
+
+// SetRoomBlockJSONRequestBody defines body for SetRoomBlock for application/json ContentType.
+type SetRoomBlockJSONRequestBody SetRoomBlockJSONBody
+
+// SendServerNoticeJSONRequestBody defines body for SendServerNotice for application/json ContentType.
+type SendServerNoticeJSONRequestBody SendServerNoticeJSONBody
+
+// SetUserAdminJSONRequestBody defines body for SetUserAdmin for application/json ContentType.
+type SetUserAdminJSONRequestBody SetUserAdminJSONBody
+
+// DeleteRoomJSONRequestBody defines body for DeleteRoom for application/json ContentType.
+type DeleteRoomJSONRequestBody = DeleteRoomRequest
+
+// PutUserJSONRequestBody defines body for PutUser for application/json ContentType.
+type PutUserJSONRequestBody PutUserJSONBody
+
+// DeleteUserDevicesJSONRequestBody defines body for DeleteUserDevices for application/json ContentType.
+type DeleteUserDevicesJSONRequestBody DeleteUserDevicesJSONBody
+
+// UpdateUserDeviceJSONRequestBody defines body for UpdateUserDevice for application/json ContentType.
+type UpdateUserDeviceJSONRequestBody UpdateUserDeviceJSONBody
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+
+	// (GET /_hearth/admin/v1/audit_log)
+	ListAuditLog(ctx echo.Context, params ListAuditLogParams) error
+
+	// (GET /_hearth/admin/v1/overview)
+	GetOverview(ctx echo.Context, params GetOverviewParams) error
+
+	// (POST /_synapse/admin/v1/deactivate/{userId})
+	DeactivateUser(ctx echo.Context, userId UserID) error
+
+	// (GET /_synapse/admin/v1/event_reports)
+	ListEventReports(ctx echo.Context, params ListEventReportsParams) error
+
+	// (DELETE /_synapse/admin/v1/event_reports/{reportId})
+	DeleteEventReport(ctx echo.Context, reportId int64) error
+
+	// (GET /_synapse/admin/v1/event_reports/{reportId})
+	GetEventReport(ctx echo.Context, reportId int64) error
+
+	// (POST /_synapse/admin/v1/media/quarantine/{serverName}/{mediaId})
+	QuarantineMedia(ctx echo.Context, serverName ServerName, mediaId MediaID) error
+
+	// (POST /_synapse/admin/v1/media/unquarantine/{serverName}/{mediaId})
+	UnquarantineMedia(ctx echo.Context, serverName ServerName, mediaId MediaID) error
+
+	// (DELETE /_synapse/admin/v1/media/{serverName}/{mediaId})
+	DeleteMedia(ctx echo.Context, serverName ServerName, mediaId MediaID) error
 
 	// (GET /_synapse/admin/v1/register)
 	GetRegisterNonce(ctx echo.Context) error
 
 	// (POST /_synapse/admin/v1/register)
 	RegisterWithSharedSecret(ctx echo.Context) error
+
+	// (GET /_synapse/admin/v1/registration_tokens)
+	ListRegistrationTokens(ctx echo.Context, params ListRegistrationTokensParams) error
+
+	// (POST /_synapse/admin/v1/registration_tokens/new)
+	CreateRegistrationToken(ctx echo.Context) error
+
+	// (DELETE /_synapse/admin/v1/registration_tokens/{token})
+	DeleteRegistrationToken(ctx echo.Context, token string) error
+
+	// (GET /_synapse/admin/v1/registration_tokens/{token})
+	GetRegistrationToken(ctx echo.Context, token string) error
+
+	// (PUT /_synapse/admin/v1/registration_tokens/{token})
+	UpdateRegistrationToken(ctx echo.Context, token string) error
+
+	// (POST /_synapse/admin/v1/reset_password/{userId})
+	ResetPassword(ctx echo.Context, userId UserID) error
+
+	// (GET /_synapse/admin/v1/rooms)
+	ListRooms(ctx echo.Context, params ListRoomsParams) error
+
+	// (DELETE /_synapse/admin/v1/rooms/{roomId})
+	DeleteRoomV1(ctx echo.Context, roomId RoomID) error
+
+	// (GET /_synapse/admin/v1/rooms/{roomId})
+	GetRoom(ctx echo.Context, roomId RoomID) error
+
+	// (GET /_synapse/admin/v1/rooms/{roomId}/block)
+	GetRoomBlock(ctx echo.Context, roomId RoomID) error
+
+	// (PUT /_synapse/admin/v1/rooms/{roomId}/block)
+	SetRoomBlock(ctx echo.Context, roomId RoomID) error
+
+	// (GET /_synapse/admin/v1/rooms/{roomId}/members)
+	ListRoomMembers(ctx echo.Context, roomId RoomID) error
+
+	// (GET /_synapse/admin/v1/rooms/{roomId}/state)
+	GetRoomState(ctx echo.Context, roomId RoomID) error
+
+	// (POST /_synapse/admin/v1/send_server_notice)
+	SendServerNotice(ctx echo.Context) error
+
+	// (GET /_synapse/admin/v1/server_version)
+	GetServerVersion(ctx echo.Context) error
+
+	// (GET /_synapse/admin/v1/statistics/users/media)
+	UserMediaStatistics(ctx echo.Context, params UserMediaStatisticsParams) error
+
+	// (GET /_synapse/admin/v1/username_available)
+	UsernameAvailable(ctx echo.Context, params UsernameAvailableParams) error
+
+	// (GET /_synapse/admin/v1/users/{userId}/admin)
+	GetUserAdmin(ctx echo.Context, userId UserID) error
+
+	// (PUT /_synapse/admin/v1/users/{userId}/admin)
+	SetUserAdmin(ctx echo.Context, userId UserID) error
+
+	// (GET /_synapse/admin/v1/users/{userId}/joined_rooms)
+	ListUserJoinedRooms(ctx echo.Context, userId UserID) error
+
+	// (GET /_synapse/admin/v1/users/{userId}/media)
+	ListUserMedia(ctx echo.Context, userId UserID, params ListUserMediaParams) error
+
+	// (GET /_synapse/admin/v1/whois/{userId})
+	WhoisUser(ctx echo.Context, userId UserID) error
+
+	// (GET /_synapse/admin/v2/rooms/delete_status/{deleteId})
+	GetDeleteStatus(ctx echo.Context, deleteId string) error
+
+	// (DELETE /_synapse/admin/v2/rooms/{roomId})
+	DeleteRoom(ctx echo.Context, roomId RoomID) error
+
+	// (GET /_synapse/admin/v2/rooms/{roomId}/delete_status)
+	GetRoomDeleteStatuses(ctx echo.Context, roomId RoomID) error
+
+	// (GET /_synapse/admin/v2/users)
+	ListUsersV2(ctx echo.Context, params ListUsersV2Params) error
+
+	// (GET /_synapse/admin/v2/users/{userId})
+	GetUser(ctx echo.Context, userId UserID) error
+
+	// (PUT /_synapse/admin/v2/users/{userId})
+	PutUser(ctx echo.Context, userId UserID) error
+
+	// (POST /_synapse/admin/v2/users/{userId}/delete_devices)
+	DeleteUserDevices(ctx echo.Context, userId UserID) error
+
+	// (GET /_synapse/admin/v2/users/{userId}/devices)
+	ListUserDevices(ctx echo.Context, userId UserID) error
+
+	// (DELETE /_synapse/admin/v2/users/{userId}/devices/{deviceId})
+	DeleteUserDevice(ctx echo.Context, userId UserID, deviceId string) error
+
+	// (GET /_synapse/admin/v2/users/{userId}/devices/{deviceId})
+	GetUserDevice(ctx echo.Context, userId UserID, deviceId string) error
+
+	// (PUT /_synapse/admin/v2/users/{userId}/devices/{deviceId})
+	UpdateUserDevice(ctx echo.Context, userId UserID, deviceId string) error
+
+	// (GET /_synapse/admin/v3/users)
+	ListUsersV3(ctx echo.Context, params ListUsersV3Params) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
 type ServerInterfaceWrapper struct {
 	Handler ServerInterface
+}
+
+// ListAuditLog converts echo context to params.
+func (w *ServerInterfaceWrapper) ListAuditLog(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditLogParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", ctx.QueryParams(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter actor: %s", err))
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", ctx.QueryParams(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter action: %s", err))
+	}
+
+	// ------------- Optional query parameter "target" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "target", ctx.QueryParams(), &params.Target, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter target: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListAuditLog(ctx, params)
+	return err
+}
+
+// GetOverview converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOverview(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetOverviewParams
+	// ------------- Optional query parameter "days" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "days", ctx.QueryParams(), &params.Days, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter days: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOverview(ctx, params)
+	return err
+}
+
+// DeactivateUser converts echo context to params.
+func (w *ServerInterfaceWrapper) DeactivateUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeactivateUser(ctx, userId)
+	return err
+}
+
+// ListEventReports converts echo context to params.
+func (w *ServerInterfaceWrapper) ListEventReports(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEventReportsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "dir" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dir", ctx.QueryParams(), &params.Dir, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dir: %s", err))
+	}
+
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "room_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "room_id", ctx.QueryParams(), &params.RoomId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter room_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "event_sender_user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "event_sender_user_id", ctx.QueryParams(), &params.EventSenderUserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_sender_user_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListEventReports(ctx, params)
+	return err
+}
+
+// DeleteEventReport converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteEventReport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "reportId" -------------
+	var reportId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "reportId", ctx.Param("reportId"), &reportId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter reportId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteEventReport(ctx, reportId)
+	return err
+}
+
+// GetEventReport converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEventReport(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "reportId" -------------
+	var reportId int64
+
+	err = runtime.BindStyledParameterWithOptions("simple", "reportId", ctx.Param("reportId"), &reportId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int64", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter reportId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEventReport(ctx, reportId)
+	return err
+}
+
+// QuarantineMedia converts echo context to params.
+func (w *ServerInterfaceWrapper) QuarantineMedia(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "serverName" -------------
+	var serverName ServerName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "serverName", ctx.Param("serverName"), &serverName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter serverName: %s", err))
+	}
+
+	// ------------- Path parameter "mediaId" -------------
+	var mediaId MediaID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "mediaId", ctx.Param("mediaId"), &mediaId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter mediaId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.QuarantineMedia(ctx, serverName, mediaId)
+	return err
+}
+
+// UnquarantineMedia converts echo context to params.
+func (w *ServerInterfaceWrapper) UnquarantineMedia(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "serverName" -------------
+	var serverName ServerName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "serverName", ctx.Param("serverName"), &serverName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter serverName: %s", err))
+	}
+
+	// ------------- Path parameter "mediaId" -------------
+	var mediaId MediaID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "mediaId", ctx.Param("mediaId"), &mediaId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter mediaId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UnquarantineMedia(ctx, serverName, mediaId)
+	return err
+}
+
+// DeleteMedia converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteMedia(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "serverName" -------------
+	var serverName ServerName
+
+	err = runtime.BindStyledParameterWithOptions("simple", "serverName", ctx.Param("serverName"), &serverName, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter serverName: %s", err))
+	}
+
+	// ------------- Path parameter "mediaId" -------------
+	var mediaId MediaID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "mediaId", ctx.Param("mediaId"), &mediaId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter mediaId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteMedia(ctx, serverName, mediaId)
+	return err
 }
 
 // GetRegisterNonce converts echo context to params.
@@ -83,6 +1540,805 @@ func (w *ServerInterfaceWrapper) RegisterWithSharedSecret(ctx echo.Context) erro
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RegisterWithSharedSecret(ctx)
+	return err
+}
+
+// ListRegistrationTokens converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRegistrationTokens(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRegistrationTokensParams
+	// ------------- Optional query parameter "valid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "valid", ctx.QueryParams(), &params.Valid, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter valid: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRegistrationTokens(ctx, params)
+	return err
+}
+
+// CreateRegistrationToken converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateRegistrationToken(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateRegistrationToken(ctx)
+	return err
+}
+
+// DeleteRegistrationToken converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteRegistrationToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteRegistrationToken(ctx, token)
+	return err
+}
+
+// GetRegistrationToken converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRegistrationToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRegistrationToken(ctx, token)
+	return err
+}
+
+// UpdateRegistrationToken converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateRegistrationToken(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "token" -------------
+	var token string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "token", ctx.Param("token"), &token, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateRegistrationToken(ctx, token)
+	return err
+}
+
+// ResetPassword converts echo context to params.
+func (w *ServerInterfaceWrapper) ResetPassword(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ResetPassword(ctx, userId)
+	return err
+}
+
+// ListRooms converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRooms(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRoomsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "order_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by", ctx.QueryParams(), &params.OrderBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_by: %s", err))
+	}
+
+	// ------------- Optional query parameter "dir" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dir", ctx.QueryParams(), &params.Dir, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dir: %s", err))
+	}
+
+	// ------------- Optional query parameter "search_term" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "search_term", ctx.QueryParams(), &params.SearchTerm, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter search_term: %s", err))
+	}
+
+	// ------------- Optional query parameter "public_rooms" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "public_rooms", ctx.QueryParams(), &params.PublicRooms, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter public_rooms: %s", err))
+	}
+
+	// ------------- Optional query parameter "empty_rooms" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "empty_rooms", ctx.QueryParams(), &params.EmptyRooms, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter empty_rooms: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRooms(ctx, params)
+	return err
+}
+
+// DeleteRoomV1 converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteRoomV1(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId RoomID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteRoomV1(ctx, roomId)
+	return err
+}
+
+// GetRoom converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRoom(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId RoomID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRoom(ctx, roomId)
+	return err
+}
+
+// GetRoomBlock converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRoomBlock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId RoomID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRoomBlock(ctx, roomId)
+	return err
+}
+
+// SetRoomBlock converts echo context to params.
+func (w *ServerInterfaceWrapper) SetRoomBlock(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId RoomID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetRoomBlock(ctx, roomId)
+	return err
+}
+
+// ListRoomMembers converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRoomMembers(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId RoomID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRoomMembers(ctx, roomId)
+	return err
+}
+
+// GetRoomState converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRoomState(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId RoomID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRoomState(ctx, roomId)
+	return err
+}
+
+// SendServerNotice converts echo context to params.
+func (w *ServerInterfaceWrapper) SendServerNotice(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SendServerNotice(ctx)
+	return err
+}
+
+// GetServerVersion converts echo context to params.
+func (w *ServerInterfaceWrapper) GetServerVersion(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetServerVersion(ctx)
+	return err
+}
+
+// UserMediaStatistics converts echo context to params.
+func (w *ServerInterfaceWrapper) UserMediaStatistics(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UserMediaStatisticsParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "order_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by", ctx.QueryParams(), &params.OrderBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_by: %s", err))
+	}
+
+	// ------------- Optional query parameter "dir" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dir", ctx.QueryParams(), &params.Dir, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dir: %s", err))
+	}
+
+	// ------------- Optional query parameter "search_term" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "search_term", ctx.QueryParams(), &params.SearchTerm, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter search_term: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UserMediaStatistics(ctx, params)
+	return err
+}
+
+// UsernameAvailable converts echo context to params.
+func (w *ServerInterfaceWrapper) UsernameAvailable(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UsernameAvailableParams
+	// ------------- Required query parameter "username" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "username", ctx.QueryParams(), &params.Username, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter username: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UsernameAvailable(ctx, params)
+	return err
+}
+
+// GetUserAdmin converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUserAdmin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUserAdmin(ctx, userId)
+	return err
+}
+
+// SetUserAdmin converts echo context to params.
+func (w *ServerInterfaceWrapper) SetUserAdmin(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetUserAdmin(ctx, userId)
+	return err
+}
+
+// ListUserJoinedRooms converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUserJoinedRooms(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUserJoinedRooms(ctx, userId)
+	return err
+}
+
+// ListUserMedia converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUserMedia(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUserMediaParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "order_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by", ctx.QueryParams(), &params.OrderBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_by: %s", err))
+	}
+
+	// ------------- Optional query parameter "dir" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dir", ctx.QueryParams(), &params.Dir, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dir: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUserMedia(ctx, userId, params)
+	return err
+}
+
+// WhoisUser converts echo context to params.
+func (w *ServerInterfaceWrapper) WhoisUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.WhoisUser(ctx, userId)
+	return err
+}
+
+// GetDeleteStatus converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDeleteStatus(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "deleteId" -------------
+	var deleteId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deleteId", ctx.Param("deleteId"), &deleteId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deleteId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDeleteStatus(ctx, deleteId)
+	return err
+}
+
+// DeleteRoom converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteRoom(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId RoomID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteRoom(ctx, roomId)
+	return err
+}
+
+// GetRoomDeleteStatuses converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRoomDeleteStatuses(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "roomId" -------------
+	var roomId RoomID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "roomId", ctx.Param("roomId"), &roomId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter roomId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRoomDeleteStatuses(ctx, roomId)
+	return err
+}
+
+// ListUsersV2 converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUsersV2(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersV2Params
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name", ctx.QueryParams(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter name: %s", err))
+	}
+
+	// ------------- Optional query parameter "guests" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "guests", ctx.QueryParams(), &params.Guests, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter guests: %s", err))
+	}
+
+	// ------------- Optional query parameter "admins" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "admins", ctx.QueryParams(), &params.Admins, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter admins: %s", err))
+	}
+
+	// ------------- Optional query parameter "deactivated" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "deactivated", ctx.QueryParams(), &params.Deactivated, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deactivated: %s", err))
+	}
+
+	// ------------- Optional query parameter "locked" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "locked", ctx.QueryParams(), &params.Locked, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter locked: %s", err))
+	}
+
+	// ------------- Optional query parameter "suspended" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "suspended", ctx.QueryParams(), &params.Suspended, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter suspended: %s", err))
+	}
+
+	// ------------- Optional query parameter "order_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by", ctx.QueryParams(), &params.OrderBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_by: %s", err))
+	}
+
+	// ------------- Optional query parameter "dir" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dir", ctx.QueryParams(), &params.Dir, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dir: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUsersV2(ctx, params)
+	return err
+}
+
+// GetUser converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUser(ctx, userId)
+	return err
+}
+
+// PutUser converts echo context to params.
+func (w *ServerInterfaceWrapper) PutUser(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.PutUser(ctx, userId)
+	return err
+}
+
+// DeleteUserDevices converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteUserDevices(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteUserDevices(ctx, userId)
+	return err
+}
+
+// ListUserDevices converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUserDevices(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUserDevices(ctx, userId)
+	return err
+}
+
+// DeleteUserDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteUserDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// ------------- Path parameter "deviceId" -------------
+	var deviceId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deviceId", ctx.Param("deviceId"), &deviceId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deviceId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteUserDevice(ctx, userId, deviceId)
+	return err
+}
+
+// GetUserDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUserDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// ------------- Path parameter "deviceId" -------------
+	var deviceId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deviceId", ctx.Param("deviceId"), &deviceId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deviceId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUserDevice(ctx, userId, deviceId)
+	return err
+}
+
+// UpdateUserDevice converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateUserDevice(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "userId" -------------
+	var userId UserID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "userId", ctx.Param("userId"), &userId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter userId: %s", err))
+	}
+
+	// ------------- Path parameter "deviceId" -------------
+	var deviceId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "deviceId", ctx.Param("deviceId"), &deviceId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deviceId: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateUserDevice(ctx, userId, deviceId)
+	return err
+}
+
+// ListUsersV3 converts echo context to params.
+func (w *ServerInterfaceWrapper) ListUsersV3(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersV3Params
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_id", ctx.QueryParams(), &params.UserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name", ctx.QueryParams(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter name: %s", err))
+	}
+
+	// ------------- Optional query parameter "guests" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "guests", ctx.QueryParams(), &params.Guests, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter guests: %s", err))
+	}
+
+	// ------------- Optional query parameter "admins" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "admins", ctx.QueryParams(), &params.Admins, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter admins: %s", err))
+	}
+
+	// ------------- Optional query parameter "deactivated" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "deactivated", ctx.QueryParams(), &params.Deactivated, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter deactivated: %s", err))
+	}
+
+	// ------------- Optional query parameter "locked" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "locked", ctx.QueryParams(), &params.Locked, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter locked: %s", err))
+	}
+
+	// ------------- Optional query parameter "suspended" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "suspended", ctx.QueryParams(), &params.Suspended, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter suspended: %s", err))
+	}
+
+	// ------------- Optional query parameter "order_by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "order_by", ctx.QueryParams(), &params.OrderBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter order_by: %s", err))
+	}
+
+	// ------------- Optional query parameter "dir" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dir", ctx.QueryParams(), &params.Dir, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dir: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListUsersV3(ctx, params)
 	return err
 }
 
@@ -135,10 +2391,263 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 
 	router.GET(options.BaseURL+"/_synapse/admin/v1/register", wrapper.GetRegisterNonce, options.OperationMiddlewares["getRegisterNonce"]...)
 	router.POST(options.BaseURL+"/_synapse/admin/v1/register", wrapper.RegisterWithSharedSecret, options.OperationMiddlewares["registerWithSharedSecret"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/server_version", wrapper.GetServerVersion, options.OperationMiddlewares["getServerVersion"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v2/users", wrapper.ListUsersV2, options.OperationMiddlewares["listUsersV2"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v3/users", wrapper.ListUsersV3, options.OperationMiddlewares["listUsersV3"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v2/users/:userId", wrapper.GetUser, options.OperationMiddlewares["getUser"]...)
+	router.PUT(options.BaseURL+"/_synapse/admin/v2/users/:userId", wrapper.PutUser, options.OperationMiddlewares["putUser"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/users/:userId/admin", wrapper.GetUserAdmin, options.OperationMiddlewares["getUserAdmin"]...)
+	router.PUT(options.BaseURL+"/_synapse/admin/v1/users/:userId/admin", wrapper.SetUserAdmin, options.OperationMiddlewares["setUserAdmin"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/username_available", wrapper.UsernameAvailable, options.OperationMiddlewares["usernameAvailable"]...)
+	router.POST(options.BaseURL+"/_synapse/admin/v1/deactivate/:userId", wrapper.DeactivateUser, options.OperationMiddlewares["deactivateUser"]...)
+	router.POST(options.BaseURL+"/_synapse/admin/v1/reset_password/:userId", wrapper.ResetPassword, options.OperationMiddlewares["resetPassword"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/whois/:userId", wrapper.WhoisUser, options.OperationMiddlewares["whoisUser"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/users/:userId/joined_rooms", wrapper.ListUserJoinedRooms, options.OperationMiddlewares["listUserJoinedRooms"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v2/users/:userId/devices", wrapper.ListUserDevices, options.OperationMiddlewares["listUserDevices"]...)
+	router.POST(options.BaseURL+"/_synapse/admin/v2/users/:userId/delete_devices", wrapper.DeleteUserDevices, options.OperationMiddlewares["deleteUserDevices"]...)
+	router.DELETE(options.BaseURL+"/_synapse/admin/v2/users/:userId/devices/:deviceId", wrapper.DeleteUserDevice, options.OperationMiddlewares["deleteUserDevice"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v2/users/:userId/devices/:deviceId", wrapper.GetUserDevice, options.OperationMiddlewares["getUserDevice"]...)
+	router.PUT(options.BaseURL+"/_synapse/admin/v2/users/:userId/devices/:deviceId", wrapper.UpdateUserDevice, options.OperationMiddlewares["updateUserDevice"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/rooms", wrapper.ListRooms, options.OperationMiddlewares["listRooms"]...)
+	router.DELETE(options.BaseURL+"/_synapse/admin/v1/rooms/:roomId", wrapper.DeleteRoomV1, options.OperationMiddlewares["deleteRoomV1"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/rooms/:roomId", wrapper.GetRoom, options.OperationMiddlewares["getRoom"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/rooms/:roomId/members", wrapper.ListRoomMembers, options.OperationMiddlewares["listRoomMembers"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/rooms/:roomId/state", wrapper.GetRoomState, options.OperationMiddlewares["getRoomState"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/rooms/:roomId/block", wrapper.GetRoomBlock, options.OperationMiddlewares["getRoomBlock"]...)
+	router.PUT(options.BaseURL+"/_synapse/admin/v1/rooms/:roomId/block", wrapper.SetRoomBlock, options.OperationMiddlewares["setRoomBlock"]...)
+	router.DELETE(options.BaseURL+"/_synapse/admin/v2/rooms/:roomId", wrapper.DeleteRoom, options.OperationMiddlewares["deleteRoom"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v2/rooms/:roomId/delete_status", wrapper.GetRoomDeleteStatuses, options.OperationMiddlewares["getRoomDeleteStatuses"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v2/rooms/delete_status/:deleteId", wrapper.GetDeleteStatus, options.OperationMiddlewares["getDeleteStatus"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/registration_tokens", wrapper.ListRegistrationTokens, options.OperationMiddlewares["listRegistrationTokens"]...)
+	router.POST(options.BaseURL+"/_synapse/admin/v1/registration_tokens/new", wrapper.CreateRegistrationToken, options.OperationMiddlewares["createRegistrationToken"]...)
+	router.DELETE(options.BaseURL+"/_synapse/admin/v1/registration_tokens/:token", wrapper.DeleteRegistrationToken, options.OperationMiddlewares["deleteRegistrationToken"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/registration_tokens/:token", wrapper.GetRegistrationToken, options.OperationMiddlewares["getRegistrationToken"]...)
+	router.PUT(options.BaseURL+"/_synapse/admin/v1/registration_tokens/:token", wrapper.UpdateRegistrationToken, options.OperationMiddlewares["updateRegistrationToken"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/event_reports", wrapper.ListEventReports, options.OperationMiddlewares["listEventReports"]...)
+	router.DELETE(options.BaseURL+"/_synapse/admin/v1/event_reports/:reportId", wrapper.DeleteEventReport, options.OperationMiddlewares["deleteEventReport"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/event_reports/:reportId", wrapper.GetEventReport, options.OperationMiddlewares["getEventReport"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/users/:userId/media", wrapper.ListUserMedia, options.OperationMiddlewares["listUserMedia"]...)
+	router.DELETE(options.BaseURL+"/_synapse/admin/v1/media/:serverName/:mediaId", wrapper.DeleteMedia, options.OperationMiddlewares["deleteMedia"]...)
+	router.POST(options.BaseURL+"/_synapse/admin/v1/media/quarantine/:serverName/:mediaId", wrapper.QuarantineMedia, options.OperationMiddlewares["quarantineMedia"]...)
+	router.POST(options.BaseURL+"/_synapse/admin/v1/media/unquarantine/:serverName/:mediaId", wrapper.UnquarantineMedia, options.OperationMiddlewares["unquarantineMedia"]...)
+	router.GET(options.BaseURL+"/_synapse/admin/v1/statistics/users/media", wrapper.UserMediaStatistics, options.OperationMiddlewares["userMediaStatistics"]...)
+	router.POST(options.BaseURL+"/_synapse/admin/v1/send_server_notice", wrapper.SendServerNotice, options.OperationMiddlewares["sendServerNotice"]...)
+	router.GET(options.BaseURL+"/_hearth/admin/v1/audit_log", wrapper.ListAuditLog, options.OperationMiddlewares["listAuditLog"]...)
+	router.GET(options.BaseURL+"/_hearth/admin/v1/overview", wrapper.GetOverview, options.OperationMiddlewares["getOverview"]...)
 
 }
 
+type EmptyJSONResponse map[string]interface{}
+
 type ErrorJSONResponse Error
+
+type RegistrationTokenJSONResponse RegistrationToken
+
+type UserJSONResponse User
+
+type UserListJSONResponse UserList
+
+type ListAuditLogRequestObject struct {
+	Params ListAuditLogParams
+}
+
+type ListAuditLogResponseObject interface {
+	VisitListAuditLogResponse(w http.ResponseWriter) error
+}
+
+type ListAuditLog200JSONResponse = ListAuditLog200JSONResponseBody
+
+func (response ListAuditLog200JSONResponse) VisitListAuditLogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOverviewRequestObject struct {
+	Params GetOverviewParams
+}
+
+type GetOverviewResponseObject interface {
+	VisitGetOverviewResponse(w http.ResponseWriter) error
+}
+
+type GetOverview200JSONResponse Overview
+
+func (response GetOverview200JSONResponse) VisitGetOverviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeactivateUserRequestObject struct {
+	UserId UserID `json:"userId"`
+	Body   *DeactivateUserJSONRequestBody
+}
+
+type DeactivateUserResponseObject interface {
+	VisitDeactivateUserResponse(w http.ResponseWriter) error
+}
+
+type DeactivateUser200JSONResponse = DeactivateUser200JSONResponseBody
+
+func (response DeactivateUser200JSONResponse) VisitDeactivateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEventReportsRequestObject struct {
+	Params ListEventReportsParams
+}
+
+type ListEventReportsResponseObject interface {
+	VisitListEventReportsResponse(w http.ResponseWriter) error
+}
+
+type ListEventReports200JSONResponse = ListEventReports200JSONResponseBody
+
+func (response ListEventReports200JSONResponse) VisitListEventReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteEventReportRequestObject struct {
+	ReportId int64 `json:"reportId"`
+}
+
+type DeleteEventReportResponseObject interface {
+	VisitDeleteEventReportResponse(w http.ResponseWriter) error
+}
+
+type DeleteEventReport200JSONResponse struct{ EmptyJSONResponse }
+
+func (response DeleteEventReport200JSONResponse) VisitDeleteEventReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventReportRequestObject struct {
+	ReportId int64 `json:"reportId"`
+}
+
+type GetEventReportResponseObject interface {
+	VisitGetEventReportResponse(w http.ResponseWriter) error
+}
+
+type GetEventReport200JSONResponse EventReportDetails
+
+func (response GetEventReport200JSONResponse) VisitGetEventReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type QuarantineMediaRequestObject struct {
+	ServerName ServerName `json:"serverName"`
+	MediaId    MediaID    `json:"mediaId"`
+}
+
+type QuarantineMediaResponseObject interface {
+	VisitQuarantineMediaResponse(w http.ResponseWriter) error
+}
+
+type QuarantineMedia200JSONResponse struct{ EmptyJSONResponse }
+
+func (response QuarantineMedia200JSONResponse) VisitQuarantineMediaResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnquarantineMediaRequestObject struct {
+	ServerName ServerName `json:"serverName"`
+	MediaId    MediaID    `json:"mediaId"`
+}
+
+type UnquarantineMediaResponseObject interface {
+	VisitUnquarantineMediaResponse(w http.ResponseWriter) error
+}
+
+type UnquarantineMedia200JSONResponse struct{ EmptyJSONResponse }
+
+func (response UnquarantineMedia200JSONResponse) VisitUnquarantineMediaResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMediaRequestObject struct {
+	ServerName ServerName `json:"serverName"`
+	MediaId    MediaID    `json:"mediaId"`
+}
+
+type DeleteMediaResponseObject interface {
+	VisitDeleteMediaResponse(w http.ResponseWriter) error
+}
+
+type DeleteMedia200JSONResponse = DeleteMedia200JSONResponseBody
+
+func (response DeleteMedia200JSONResponse) VisitDeleteMediaResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
 
 type GetRegisterNonceRequestObject struct {
 }
@@ -225,14 +2734,917 @@ func (response RegisterWithSharedSecret403JSONResponse) VisitRegisterWithSharedS
 	return err
 }
 
+type ListRegistrationTokensRequestObject struct {
+	Params ListRegistrationTokensParams
+}
+
+type ListRegistrationTokensResponseObject interface {
+	VisitListRegistrationTokensResponse(w http.ResponseWriter) error
+}
+
+type ListRegistrationTokens200JSONResponse = ListRegistrationTokens200JSONResponseBody
+
+func (response ListRegistrationTokens200JSONResponse) VisitListRegistrationTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRegistrationTokenRequestObject struct {
+	Body *CreateRegistrationTokenJSONRequestBody
+}
+
+type CreateRegistrationTokenResponseObject interface {
+	VisitCreateRegistrationTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateRegistrationToken200JSONResponse struct{ RegistrationTokenJSONResponse }
+
+func (response CreateRegistrationToken200JSONResponse) VisitCreateRegistrationTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRegistrationTokenRequestObject struct {
+	Token string `json:"token"`
+}
+
+type DeleteRegistrationTokenResponseObject interface {
+	VisitDeleteRegistrationTokenResponse(w http.ResponseWriter) error
+}
+
+type DeleteRegistrationToken200JSONResponse struct{ EmptyJSONResponse }
+
+func (response DeleteRegistrationToken200JSONResponse) VisitDeleteRegistrationTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegistrationTokenRequestObject struct {
+	Token string `json:"token"`
+}
+
+type GetRegistrationTokenResponseObject interface {
+	VisitGetRegistrationTokenResponse(w http.ResponseWriter) error
+}
+
+type GetRegistrationToken200JSONResponse struct{ RegistrationTokenJSONResponse }
+
+func (response GetRegistrationToken200JSONResponse) VisitGetRegistrationTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRegistrationTokenRequestObject struct {
+	Token string `json:"token"`
+	Body  *UpdateRegistrationTokenJSONRequestBody
+}
+
+type UpdateRegistrationTokenResponseObject interface {
+	VisitUpdateRegistrationTokenResponse(w http.ResponseWriter) error
+}
+
+type UpdateRegistrationToken200JSONResponse struct{ RegistrationTokenJSONResponse }
+
+func (response UpdateRegistrationToken200JSONResponse) VisitUpdateRegistrationTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPasswordRequestObject struct {
+	UserId UserID `json:"userId"`
+	Body   *ResetPasswordJSONRequestBody
+}
+
+type ResetPasswordResponseObject interface {
+	VisitResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type ResetPassword200JSONResponse struct{ EmptyJSONResponse }
+
+func (response ResetPassword200JSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomsRequestObject struct {
+	Params ListRoomsParams
+}
+
+type ListRoomsResponseObject interface {
+	VisitListRoomsResponse(w http.ResponseWriter) error
+}
+
+type ListRooms200JSONResponse = ListRooms200JSONResponseBody
+
+func (response ListRooms200JSONResponse) VisitListRoomsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRoomV1RequestObject struct {
+	RoomId RoomID `json:"roomId"`
+	Body   *DeleteRoomV1JSONRequestBody
+}
+
+type DeleteRoomV1ResponseObject interface {
+	VisitDeleteRoomV1Response(w http.ResponseWriter) error
+}
+
+type DeleteRoomV1200JSONResponse ShutdownResult
+
+func (response DeleteRoomV1200JSONResponse) VisitDeleteRoomV1Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRoomRequestObject struct {
+	RoomId RoomID `json:"roomId"`
+}
+
+type GetRoomResponseObject interface {
+	VisitGetRoomResponse(w http.ResponseWriter) error
+}
+
+type GetRoom200JSONResponse RoomDetails
+
+func (response GetRoom200JSONResponse) VisitGetRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRoomBlockRequestObject struct {
+	RoomId RoomID `json:"roomId"`
+}
+
+type GetRoomBlockResponseObject interface {
+	VisitGetRoomBlockResponse(w http.ResponseWriter) error
+}
+
+type GetRoomBlock200JSONResponse = GetRoomBlock200JSONResponseBody
+
+func (response GetRoomBlock200JSONResponse) VisitGetRoomBlockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetRoomBlockRequestObject struct {
+	RoomId RoomID `json:"roomId"`
+	Body   *SetRoomBlockJSONRequestBody
+}
+
+type SetRoomBlockResponseObject interface {
+	VisitSetRoomBlockResponse(w http.ResponseWriter) error
+}
+
+type SetRoomBlock200JSONResponse = SetRoomBlock200JSONResponseBody
+
+func (response SetRoomBlock200JSONResponse) VisitSetRoomBlockResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRoomMembersRequestObject struct {
+	RoomId RoomID `json:"roomId"`
+}
+
+type ListRoomMembersResponseObject interface {
+	VisitListRoomMembersResponse(w http.ResponseWriter) error
+}
+
+type ListRoomMembers200JSONResponse = ListRoomMembers200JSONResponseBody
+
+func (response ListRoomMembers200JSONResponse) VisitListRoomMembersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRoomStateRequestObject struct {
+	RoomId RoomID `json:"roomId"`
+}
+
+type GetRoomStateResponseObject interface {
+	VisitGetRoomStateResponse(w http.ResponseWriter) error
+}
+
+type GetRoomState200JSONResponse = GetRoomState200JSONResponseBody
+
+func (response GetRoomState200JSONResponse) VisitGetRoomStateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SendServerNoticeRequestObject struct {
+	Body *SendServerNoticeJSONRequestBody
+}
+
+type SendServerNoticeResponseObject interface {
+	VisitSendServerNoticeResponse(w http.ResponseWriter) error
+}
+
+type SendServerNotice200JSONResponse = SendServerNotice200JSONResponseBody
+
+func (response SendServerNotice200JSONResponse) VisitSendServerNoticeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetServerVersionRequestObject struct {
+}
+
+type GetServerVersionResponseObject interface {
+	VisitGetServerVersionResponse(w http.ResponseWriter) error
+}
+
+type GetServerVersion200JSONResponse = GetServerVersion200JSONResponseBody
+
+func (response GetServerVersion200JSONResponse) VisitGetServerVersionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UserMediaStatisticsRequestObject struct {
+	Params UserMediaStatisticsParams
+}
+
+type UserMediaStatisticsResponseObject interface {
+	VisitUserMediaStatisticsResponse(w http.ResponseWriter) error
+}
+
+type UserMediaStatistics200JSONResponse = UserMediaStatistics200JSONResponseBody
+
+func (response UserMediaStatistics200JSONResponse) VisitUserMediaStatisticsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UsernameAvailableRequestObject struct {
+	Params UsernameAvailableParams
+}
+
+type UsernameAvailableResponseObject interface {
+	VisitUsernameAvailableResponse(w http.ResponseWriter) error
+}
+
+type UsernameAvailable200JSONResponse = UsernameAvailable200JSONResponseBody
+
+func (response UsernameAvailable200JSONResponse) VisitUsernameAvailableResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserAdminRequestObject struct {
+	UserId UserID `json:"userId"`
+}
+
+type GetUserAdminResponseObject interface {
+	VisitGetUserAdminResponse(w http.ResponseWriter) error
+}
+
+type GetUserAdmin200JSONResponse = GetUserAdmin200JSONResponseBody
+
+func (response GetUserAdmin200JSONResponse) VisitGetUserAdminResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetUserAdminRequestObject struct {
+	UserId UserID `json:"userId"`
+	Body   *SetUserAdminJSONRequestBody
+}
+
+type SetUserAdminResponseObject interface {
+	VisitSetUserAdminResponse(w http.ResponseWriter) error
+}
+
+type SetUserAdmin200JSONResponse struct{ EmptyJSONResponse }
+
+func (response SetUserAdmin200JSONResponse) VisitSetUserAdminResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserJoinedRoomsRequestObject struct {
+	UserId UserID `json:"userId"`
+}
+
+type ListUserJoinedRoomsResponseObject interface {
+	VisitListUserJoinedRoomsResponse(w http.ResponseWriter) error
+}
+
+type ListUserJoinedRooms200JSONResponse = ListUserJoinedRooms200JSONResponseBody
+
+func (response ListUserJoinedRooms200JSONResponse) VisitListUserJoinedRoomsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserMediaRequestObject struct {
+	UserId UserID `json:"userId"`
+	Params ListUserMediaParams
+}
+
+type ListUserMediaResponseObject interface {
+	VisitListUserMediaResponse(w http.ResponseWriter) error
+}
+
+type ListUserMedia200JSONResponse = ListUserMedia200JSONResponseBody
+
+func (response ListUserMedia200JSONResponse) VisitListUserMediaResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WhoisUserRequestObject struct {
+	UserId UserID `json:"userId"`
+}
+
+type WhoisUserResponseObject interface {
+	VisitWhoisUserResponse(w http.ResponseWriter) error
+}
+
+type WhoisUser200JSONResponse Whois
+
+func (response WhoisUser200JSONResponse) VisitWhoisUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDeleteStatusRequestObject struct {
+	DeleteId string `json:"deleteId"`
+}
+
+type GetDeleteStatusResponseObject interface {
+	VisitGetDeleteStatusResponse(w http.ResponseWriter) error
+}
+
+type GetDeleteStatus200JSONResponse DeleteStatus
+
+func (response GetDeleteStatus200JSONResponse) VisitGetDeleteStatusResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRoomRequestObject struct {
+	RoomId RoomID `json:"roomId"`
+	Body   *DeleteRoomJSONRequestBody
+}
+
+type DeleteRoomResponseObject interface {
+	VisitDeleteRoomResponse(w http.ResponseWriter) error
+}
+
+type DeleteRoom200JSONResponse = DeleteRoom200JSONResponseBody
+
+func (response DeleteRoom200JSONResponse) VisitDeleteRoomResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRoomDeleteStatusesRequestObject struct {
+	RoomId RoomID `json:"roomId"`
+}
+
+type GetRoomDeleteStatusesResponseObject interface {
+	VisitGetRoomDeleteStatusesResponse(w http.ResponseWriter) error
+}
+
+type GetRoomDeleteStatuses200JSONResponse = GetRoomDeleteStatuses200JSONResponseBody
+
+func (response GetRoomDeleteStatuses200JSONResponse) VisitGetRoomDeleteStatusesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsersV2RequestObject struct {
+	Params ListUsersV2Params
+}
+
+type ListUsersV2ResponseObject interface {
+	VisitListUsersV2Response(w http.ResponseWriter) error
+}
+
+type ListUsersV2200JSONResponse struct{ UserListJSONResponse }
+
+func (response ListUsersV2200JSONResponse) VisitListUsersV2Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserRequestObject struct {
+	UserId UserID `json:"userId"`
+}
+
+type GetUserResponseObject interface {
+	VisitGetUserResponse(w http.ResponseWriter) error
+}
+
+type GetUser200JSONResponse struct{ UserJSONResponse }
+
+func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUserRequestObject struct {
+	UserId UserID `json:"userId"`
+	Body   *PutUserJSONRequestBody
+}
+
+type PutUserResponseObject interface {
+	VisitPutUserResponse(w http.ResponseWriter) error
+}
+
+type PutUser200JSONResponse struct{ UserJSONResponse }
+
+func (response PutUser200JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PutUser201JSONResponse User
+
+func (response PutUser201JSONResponse) VisitPutUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserDevicesRequestObject struct {
+	UserId UserID `json:"userId"`
+	Body   *DeleteUserDevicesJSONRequestBody
+}
+
+type DeleteUserDevicesResponseObject interface {
+	VisitDeleteUserDevicesResponse(w http.ResponseWriter) error
+}
+
+type DeleteUserDevices200JSONResponse struct{ EmptyJSONResponse }
+
+func (response DeleteUserDevices200JSONResponse) VisitDeleteUserDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUserDevicesRequestObject struct {
+	UserId UserID `json:"userId"`
+}
+
+type ListUserDevicesResponseObject interface {
+	VisitListUserDevicesResponse(w http.ResponseWriter) error
+}
+
+type ListUserDevices200JSONResponse = ListUserDevices200JSONResponseBody
+
+func (response ListUserDevices200JSONResponse) VisitListUserDevicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteUserDeviceRequestObject struct {
+	UserId   UserID `json:"userId"`
+	DeviceId string `json:"deviceId"`
+}
+
+type DeleteUserDeviceResponseObject interface {
+	VisitDeleteUserDeviceResponse(w http.ResponseWriter) error
+}
+
+type DeleteUserDevice200JSONResponse struct{ EmptyJSONResponse }
+
+func (response DeleteUserDevice200JSONResponse) VisitDeleteUserDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserDeviceRequestObject struct {
+	UserId   UserID `json:"userId"`
+	DeviceId string `json:"deviceId"`
+}
+
+type GetUserDeviceResponseObject interface {
+	VisitGetUserDeviceResponse(w http.ResponseWriter) error
+}
+
+type GetUserDevice200JSONResponse Device
+
+func (response GetUserDevice200JSONResponse) VisitGetUserDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserDeviceRequestObject struct {
+	UserId   UserID `json:"userId"`
+	DeviceId string `json:"deviceId"`
+	Body     *UpdateUserDeviceJSONRequestBody
+}
+
+type UpdateUserDeviceResponseObject interface {
+	VisitUpdateUserDeviceResponse(w http.ResponseWriter) error
+}
+
+type UpdateUserDevice200JSONResponse struct{ EmptyJSONResponse }
+
+func (response UpdateUserDevice200JSONResponse) VisitUpdateUserDeviceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsersV3RequestObject struct {
+	Params ListUsersV3Params
+}
+
+type ListUsersV3ResponseObject interface {
+	VisitListUsersV3Response(w http.ResponseWriter) error
+}
+
+type ListUsersV3200JSONResponse struct{ UserListJSONResponse }
+
+func (response ListUsersV3200JSONResponse) VisitListUsersV3Response(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+
+	// (GET /_hearth/admin/v1/audit_log)
+	ListAuditLog(ctx context.Context, request ListAuditLogRequestObject) (ListAuditLogResponseObject, error)
+
+	// (GET /_hearth/admin/v1/overview)
+	GetOverview(ctx context.Context, request GetOverviewRequestObject) (GetOverviewResponseObject, error)
+
+	// (POST /_synapse/admin/v1/deactivate/{userId})
+	DeactivateUser(ctx context.Context, request DeactivateUserRequestObject) (DeactivateUserResponseObject, error)
+
+	// (GET /_synapse/admin/v1/event_reports)
+	ListEventReports(ctx context.Context, request ListEventReportsRequestObject) (ListEventReportsResponseObject, error)
+
+	// (DELETE /_synapse/admin/v1/event_reports/{reportId})
+	DeleteEventReport(ctx context.Context, request DeleteEventReportRequestObject) (DeleteEventReportResponseObject, error)
+
+	// (GET /_synapse/admin/v1/event_reports/{reportId})
+	GetEventReport(ctx context.Context, request GetEventReportRequestObject) (GetEventReportResponseObject, error)
+
+	// (POST /_synapse/admin/v1/media/quarantine/{serverName}/{mediaId})
+	QuarantineMedia(ctx context.Context, request QuarantineMediaRequestObject) (QuarantineMediaResponseObject, error)
+
+	// (POST /_synapse/admin/v1/media/unquarantine/{serverName}/{mediaId})
+	UnquarantineMedia(ctx context.Context, request UnquarantineMediaRequestObject) (UnquarantineMediaResponseObject, error)
+
+	// (DELETE /_synapse/admin/v1/media/{serverName}/{mediaId})
+	DeleteMedia(ctx context.Context, request DeleteMediaRequestObject) (DeleteMediaResponseObject, error)
 
 	// (GET /_synapse/admin/v1/register)
 	GetRegisterNonce(ctx context.Context, request GetRegisterNonceRequestObject) (GetRegisterNonceResponseObject, error)
 
 	// (POST /_synapse/admin/v1/register)
 	RegisterWithSharedSecret(ctx context.Context, request RegisterWithSharedSecretRequestObject) (RegisterWithSharedSecretResponseObject, error)
+
+	// (GET /_synapse/admin/v1/registration_tokens)
+	ListRegistrationTokens(ctx context.Context, request ListRegistrationTokensRequestObject) (ListRegistrationTokensResponseObject, error)
+
+	// (POST /_synapse/admin/v1/registration_tokens/new)
+	CreateRegistrationToken(ctx context.Context, request CreateRegistrationTokenRequestObject) (CreateRegistrationTokenResponseObject, error)
+
+	// (DELETE /_synapse/admin/v1/registration_tokens/{token})
+	DeleteRegistrationToken(ctx context.Context, request DeleteRegistrationTokenRequestObject) (DeleteRegistrationTokenResponseObject, error)
+
+	// (GET /_synapse/admin/v1/registration_tokens/{token})
+	GetRegistrationToken(ctx context.Context, request GetRegistrationTokenRequestObject) (GetRegistrationTokenResponseObject, error)
+
+	// (PUT /_synapse/admin/v1/registration_tokens/{token})
+	UpdateRegistrationToken(ctx context.Context, request UpdateRegistrationTokenRequestObject) (UpdateRegistrationTokenResponseObject, error)
+
+	// (POST /_synapse/admin/v1/reset_password/{userId})
+	ResetPassword(ctx context.Context, request ResetPasswordRequestObject) (ResetPasswordResponseObject, error)
+
+	// (GET /_synapse/admin/v1/rooms)
+	ListRooms(ctx context.Context, request ListRoomsRequestObject) (ListRoomsResponseObject, error)
+
+	// (DELETE /_synapse/admin/v1/rooms/{roomId})
+	DeleteRoomV1(ctx context.Context, request DeleteRoomV1RequestObject) (DeleteRoomV1ResponseObject, error)
+
+	// (GET /_synapse/admin/v1/rooms/{roomId})
+	GetRoom(ctx context.Context, request GetRoomRequestObject) (GetRoomResponseObject, error)
+
+	// (GET /_synapse/admin/v1/rooms/{roomId}/block)
+	GetRoomBlock(ctx context.Context, request GetRoomBlockRequestObject) (GetRoomBlockResponseObject, error)
+
+	// (PUT /_synapse/admin/v1/rooms/{roomId}/block)
+	SetRoomBlock(ctx context.Context, request SetRoomBlockRequestObject) (SetRoomBlockResponseObject, error)
+
+	// (GET /_synapse/admin/v1/rooms/{roomId}/members)
+	ListRoomMembers(ctx context.Context, request ListRoomMembersRequestObject) (ListRoomMembersResponseObject, error)
+
+	// (GET /_synapse/admin/v1/rooms/{roomId}/state)
+	GetRoomState(ctx context.Context, request GetRoomStateRequestObject) (GetRoomStateResponseObject, error)
+
+	// (POST /_synapse/admin/v1/send_server_notice)
+	SendServerNotice(ctx context.Context, request SendServerNoticeRequestObject) (SendServerNoticeResponseObject, error)
+
+	// (GET /_synapse/admin/v1/server_version)
+	GetServerVersion(ctx context.Context, request GetServerVersionRequestObject) (GetServerVersionResponseObject, error)
+
+	// (GET /_synapse/admin/v1/statistics/users/media)
+	UserMediaStatistics(ctx context.Context, request UserMediaStatisticsRequestObject) (UserMediaStatisticsResponseObject, error)
+
+	// (GET /_synapse/admin/v1/username_available)
+	UsernameAvailable(ctx context.Context, request UsernameAvailableRequestObject) (UsernameAvailableResponseObject, error)
+
+	// (GET /_synapse/admin/v1/users/{userId}/admin)
+	GetUserAdmin(ctx context.Context, request GetUserAdminRequestObject) (GetUserAdminResponseObject, error)
+
+	// (PUT /_synapse/admin/v1/users/{userId}/admin)
+	SetUserAdmin(ctx context.Context, request SetUserAdminRequestObject) (SetUserAdminResponseObject, error)
+
+	// (GET /_synapse/admin/v1/users/{userId}/joined_rooms)
+	ListUserJoinedRooms(ctx context.Context, request ListUserJoinedRoomsRequestObject) (ListUserJoinedRoomsResponseObject, error)
+
+	// (GET /_synapse/admin/v1/users/{userId}/media)
+	ListUserMedia(ctx context.Context, request ListUserMediaRequestObject) (ListUserMediaResponseObject, error)
+
+	// (GET /_synapse/admin/v1/whois/{userId})
+	WhoisUser(ctx context.Context, request WhoisUserRequestObject) (WhoisUserResponseObject, error)
+
+	// (GET /_synapse/admin/v2/rooms/delete_status/{deleteId})
+	GetDeleteStatus(ctx context.Context, request GetDeleteStatusRequestObject) (GetDeleteStatusResponseObject, error)
+
+	// (DELETE /_synapse/admin/v2/rooms/{roomId})
+	DeleteRoom(ctx context.Context, request DeleteRoomRequestObject) (DeleteRoomResponseObject, error)
+
+	// (GET /_synapse/admin/v2/rooms/{roomId}/delete_status)
+	GetRoomDeleteStatuses(ctx context.Context, request GetRoomDeleteStatusesRequestObject) (GetRoomDeleteStatusesResponseObject, error)
+
+	// (GET /_synapse/admin/v2/users)
+	ListUsersV2(ctx context.Context, request ListUsersV2RequestObject) (ListUsersV2ResponseObject, error)
+
+	// (GET /_synapse/admin/v2/users/{userId})
+	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
+
+	// (PUT /_synapse/admin/v2/users/{userId})
+	PutUser(ctx context.Context, request PutUserRequestObject) (PutUserResponseObject, error)
+
+	// (POST /_synapse/admin/v2/users/{userId}/delete_devices)
+	DeleteUserDevices(ctx context.Context, request DeleteUserDevicesRequestObject) (DeleteUserDevicesResponseObject, error)
+
+	// (GET /_synapse/admin/v2/users/{userId}/devices)
+	ListUserDevices(ctx context.Context, request ListUserDevicesRequestObject) (ListUserDevicesResponseObject, error)
+
+	// (DELETE /_synapse/admin/v2/users/{userId}/devices/{deviceId})
+	DeleteUserDevice(ctx context.Context, request DeleteUserDeviceRequestObject) (DeleteUserDeviceResponseObject, error)
+
+	// (GET /_synapse/admin/v2/users/{userId}/devices/{deviceId})
+	GetUserDevice(ctx context.Context, request GetUserDeviceRequestObject) (GetUserDeviceResponseObject, error)
+
+	// (PUT /_synapse/admin/v2/users/{userId}/devices/{deviceId})
+	UpdateUserDevice(ctx context.Context, request UpdateUserDeviceRequestObject) (UpdateUserDeviceResponseObject, error)
+
+	// (GET /_synapse/admin/v3/users)
+	ListUsersV3(ctx context.Context, request ListUsersV3RequestObject) (ListUsersV3ResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -245,6 +3657,260 @@ func NewStrictHandler(ssi StrictServerInterface, middlewares []StrictMiddlewareF
 type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
+}
+
+// ListAuditLog operation middleware
+func (sh *strictHandler) ListAuditLog(ctx echo.Context, params ListAuditLogParams) error {
+	var request ListAuditLogRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAuditLog(ctx.Request().Context(), request.(ListAuditLogRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAuditLog")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListAuditLogResponseObject); ok {
+		return validResponse.VisitListAuditLogResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetOverview operation middleware
+func (sh *strictHandler) GetOverview(ctx echo.Context, params GetOverviewParams) error {
+	var request GetOverviewRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOverview(ctx.Request().Context(), request.(GetOverviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOverview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOverviewResponseObject); ok {
+		return validResponse.VisitGetOverviewResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeactivateUser operation middleware
+func (sh *strictHandler) DeactivateUser(ctx echo.Context, userId UserID) error {
+	var request DeactivateUserRequestObject
+
+	request.UserId = userId
+
+	var body DeactivateUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeactivateUser(ctx.Request().Context(), request.(DeactivateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeactivateUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeactivateUserResponseObject); ok {
+		return validResponse.VisitDeactivateUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListEventReports operation middleware
+func (sh *strictHandler) ListEventReports(ctx echo.Context, params ListEventReportsParams) error {
+	var request ListEventReportsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListEventReports(ctx.Request().Context(), request.(ListEventReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListEventReports")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListEventReportsResponseObject); ok {
+		return validResponse.VisitListEventReportsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteEventReport operation middleware
+func (sh *strictHandler) DeleteEventReport(ctx echo.Context, reportId int64) error {
+	var request DeleteEventReportRequestObject
+
+	request.ReportId = reportId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteEventReport(ctx.Request().Context(), request.(DeleteEventReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteEventReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteEventReportResponseObject); ok {
+		return validResponse.VisitDeleteEventReportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetEventReport operation middleware
+func (sh *strictHandler) GetEventReport(ctx echo.Context, reportId int64) error {
+	var request GetEventReportRequestObject
+
+	request.ReportId = reportId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEventReport(ctx.Request().Context(), request.(GetEventReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEventReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEventReportResponseObject); ok {
+		return validResponse.VisitGetEventReportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// QuarantineMedia operation middleware
+func (sh *strictHandler) QuarantineMedia(ctx echo.Context, serverName ServerName, mediaId MediaID) error {
+	var request QuarantineMediaRequestObject
+
+	request.ServerName = serverName
+	request.MediaId = mediaId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.QuarantineMedia(ctx.Request().Context(), request.(QuarantineMediaRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "QuarantineMedia")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(QuarantineMediaResponseObject); ok {
+		return validResponse.VisitQuarantineMediaResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UnquarantineMedia operation middleware
+func (sh *strictHandler) UnquarantineMedia(ctx echo.Context, serverName ServerName, mediaId MediaID) error {
+	var request UnquarantineMediaRequestObject
+
+	request.ServerName = serverName
+	request.MediaId = mediaId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnquarantineMedia(ctx.Request().Context(), request.(UnquarantineMediaRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnquarantineMedia")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UnquarantineMediaResponseObject); ok {
+		return validResponse.VisitUnquarantineMediaResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteMedia operation middleware
+func (sh *strictHandler) DeleteMedia(ctx echo.Context, serverName ServerName, mediaId MediaID) error {
+	var request DeleteMediaRequestObject
+
+	request.ServerName = serverName
+	request.MediaId = mediaId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMedia(ctx.Request().Context(), request.(DeleteMediaRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMedia")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteMediaResponseObject); ok {
+		return validResponse.VisitDeleteMediaResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
 }
 
 // GetRegisterNonce operation middleware
@@ -316,20 +3982,1189 @@ func (sh *strictHandler) RegisterWithSharedSecret(ctx echo.Context) error {
 	return nil
 }
 
+// ListRegistrationTokens operation middleware
+func (sh *strictHandler) ListRegistrationTokens(ctx echo.Context, params ListRegistrationTokensParams) error {
+	var request ListRegistrationTokensRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRegistrationTokens(ctx.Request().Context(), request.(ListRegistrationTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRegistrationTokens")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRegistrationTokensResponseObject); ok {
+		return validResponse.VisitListRegistrationTokensResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateRegistrationToken operation middleware
+func (sh *strictHandler) CreateRegistrationToken(ctx echo.Context) error {
+	var request CreateRegistrationTokenRequestObject
+
+	var body CreateRegistrationTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateRegistrationToken(ctx.Request().Context(), request.(CreateRegistrationTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateRegistrationToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateRegistrationTokenResponseObject); ok {
+		return validResponse.VisitCreateRegistrationTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteRegistrationToken operation middleware
+func (sh *strictHandler) DeleteRegistrationToken(ctx echo.Context, token string) error {
+	var request DeleteRegistrationTokenRequestObject
+
+	request.Token = token
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteRegistrationToken(ctx.Request().Context(), request.(DeleteRegistrationTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteRegistrationToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteRegistrationTokenResponseObject); ok {
+		return validResponse.VisitDeleteRegistrationTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRegistrationToken operation middleware
+func (sh *strictHandler) GetRegistrationToken(ctx echo.Context, token string) error {
+	var request GetRegistrationTokenRequestObject
+
+	request.Token = token
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRegistrationToken(ctx.Request().Context(), request.(GetRegistrationTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRegistrationToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRegistrationTokenResponseObject); ok {
+		return validResponse.VisitGetRegistrationTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateRegistrationToken operation middleware
+func (sh *strictHandler) UpdateRegistrationToken(ctx echo.Context, token string) error {
+	var request UpdateRegistrationTokenRequestObject
+
+	request.Token = token
+
+	var body UpdateRegistrationTokenJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateRegistrationToken(ctx.Request().Context(), request.(UpdateRegistrationTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateRegistrationToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateRegistrationTokenResponseObject); ok {
+		return validResponse.VisitUpdateRegistrationTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ResetPassword operation middleware
+func (sh *strictHandler) ResetPassword(ctx echo.Context, userId UserID) error {
+	var request ResetPasswordRequestObject
+
+	request.UserId = userId
+
+	var body ResetPasswordJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetPassword(ctx.Request().Context(), request.(ResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ResetPasswordResponseObject); ok {
+		return validResponse.VisitResetPasswordResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRooms operation middleware
+func (sh *strictHandler) ListRooms(ctx echo.Context, params ListRoomsParams) error {
+	var request ListRoomsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRooms(ctx.Request().Context(), request.(ListRoomsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRooms")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRoomsResponseObject); ok {
+		return validResponse.VisitListRoomsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteRoomV1 operation middleware
+func (sh *strictHandler) DeleteRoomV1(ctx echo.Context, roomId RoomID) error {
+	var request DeleteRoomV1RequestObject
+
+	request.RoomId = roomId
+
+	var body DeleteRoomV1JSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteRoomV1(ctx.Request().Context(), request.(DeleteRoomV1RequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteRoomV1")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteRoomV1ResponseObject); ok {
+		return validResponse.VisitDeleteRoomV1Response(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRoom operation middleware
+func (sh *strictHandler) GetRoom(ctx echo.Context, roomId RoomID) error {
+	var request GetRoomRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRoom(ctx.Request().Context(), request.(GetRoomRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRoom")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRoomResponseObject); ok {
+		return validResponse.VisitGetRoomResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRoomBlock operation middleware
+func (sh *strictHandler) GetRoomBlock(ctx echo.Context, roomId RoomID) error {
+	var request GetRoomBlockRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRoomBlock(ctx.Request().Context(), request.(GetRoomBlockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRoomBlock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRoomBlockResponseObject); ok {
+		return validResponse.VisitGetRoomBlockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetRoomBlock operation middleware
+func (sh *strictHandler) SetRoomBlock(ctx echo.Context, roomId RoomID) error {
+	var request SetRoomBlockRequestObject
+
+	request.RoomId = roomId
+
+	var body SetRoomBlockJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetRoomBlock(ctx.Request().Context(), request.(SetRoomBlockRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetRoomBlock")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetRoomBlockResponseObject); ok {
+		return validResponse.VisitSetRoomBlockResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRoomMembers operation middleware
+func (sh *strictHandler) ListRoomMembers(ctx echo.Context, roomId RoomID) error {
+	var request ListRoomMembersRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRoomMembers(ctx.Request().Context(), request.(ListRoomMembersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRoomMembers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRoomMembersResponseObject); ok {
+		return validResponse.VisitListRoomMembersResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRoomState operation middleware
+func (sh *strictHandler) GetRoomState(ctx echo.Context, roomId RoomID) error {
+	var request GetRoomStateRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRoomState(ctx.Request().Context(), request.(GetRoomStateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRoomState")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRoomStateResponseObject); ok {
+		return validResponse.VisitGetRoomStateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SendServerNotice operation middleware
+func (sh *strictHandler) SendServerNotice(ctx echo.Context) error {
+	var request SendServerNoticeRequestObject
+
+	var body SendServerNoticeJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SendServerNotice(ctx.Request().Context(), request.(SendServerNoticeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SendServerNotice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SendServerNoticeResponseObject); ok {
+		return validResponse.VisitSendServerNoticeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetServerVersion operation middleware
+func (sh *strictHandler) GetServerVersion(ctx echo.Context) error {
+	var request GetServerVersionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetServerVersion(ctx.Request().Context(), request.(GetServerVersionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetServerVersion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetServerVersionResponseObject); ok {
+		return validResponse.VisitGetServerVersionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UserMediaStatistics operation middleware
+func (sh *strictHandler) UserMediaStatistics(ctx echo.Context, params UserMediaStatisticsParams) error {
+	var request UserMediaStatisticsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UserMediaStatistics(ctx.Request().Context(), request.(UserMediaStatisticsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UserMediaStatistics")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UserMediaStatisticsResponseObject); ok {
+		return validResponse.VisitUserMediaStatisticsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UsernameAvailable operation middleware
+func (sh *strictHandler) UsernameAvailable(ctx echo.Context, params UsernameAvailableParams) error {
+	var request UsernameAvailableRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UsernameAvailable(ctx.Request().Context(), request.(UsernameAvailableRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UsernameAvailable")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UsernameAvailableResponseObject); ok {
+		return validResponse.VisitUsernameAvailableResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUserAdmin operation middleware
+func (sh *strictHandler) GetUserAdmin(ctx echo.Context, userId UserID) error {
+	var request GetUserAdminRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUserAdmin(ctx.Request().Context(), request.(GetUserAdminRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUserAdmin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUserAdminResponseObject); ok {
+		return validResponse.VisitGetUserAdminResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetUserAdmin operation middleware
+func (sh *strictHandler) SetUserAdmin(ctx echo.Context, userId UserID) error {
+	var request SetUserAdminRequestObject
+
+	request.UserId = userId
+
+	var body SetUserAdminJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetUserAdmin(ctx.Request().Context(), request.(SetUserAdminRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetUserAdmin")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetUserAdminResponseObject); ok {
+		return validResponse.VisitSetUserAdminResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUserJoinedRooms operation middleware
+func (sh *strictHandler) ListUserJoinedRooms(ctx echo.Context, userId UserID) error {
+	var request ListUserJoinedRoomsRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUserJoinedRooms(ctx.Request().Context(), request.(ListUserJoinedRoomsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUserJoinedRooms")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUserJoinedRoomsResponseObject); ok {
+		return validResponse.VisitListUserJoinedRoomsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUserMedia operation middleware
+func (sh *strictHandler) ListUserMedia(ctx echo.Context, userId UserID, params ListUserMediaParams) error {
+	var request ListUserMediaRequestObject
+
+	request.UserId = userId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUserMedia(ctx.Request().Context(), request.(ListUserMediaRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUserMedia")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUserMediaResponseObject); ok {
+		return validResponse.VisitListUserMediaResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// WhoisUser operation middleware
+func (sh *strictHandler) WhoisUser(ctx echo.Context, userId UserID) error {
+	var request WhoisUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.WhoisUser(ctx.Request().Context(), request.(WhoisUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "WhoisUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(WhoisUserResponseObject); ok {
+		return validResponse.VisitWhoisUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDeleteStatus operation middleware
+func (sh *strictHandler) GetDeleteStatus(ctx echo.Context, deleteId string) error {
+	var request GetDeleteStatusRequestObject
+
+	request.DeleteId = deleteId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDeleteStatus(ctx.Request().Context(), request.(GetDeleteStatusRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDeleteStatus")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDeleteStatusResponseObject); ok {
+		return validResponse.VisitGetDeleteStatusResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteRoom operation middleware
+func (sh *strictHandler) DeleteRoom(ctx echo.Context, roomId RoomID) error {
+	var request DeleteRoomRequestObject
+
+	request.RoomId = roomId
+
+	var body DeleteRoomJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			return err
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteRoom(ctx.Request().Context(), request.(DeleteRoomRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteRoom")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteRoomResponseObject); ok {
+		return validResponse.VisitDeleteRoomResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRoomDeleteStatuses operation middleware
+func (sh *strictHandler) GetRoomDeleteStatuses(ctx echo.Context, roomId RoomID) error {
+	var request GetRoomDeleteStatusesRequestObject
+
+	request.RoomId = roomId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRoomDeleteStatuses(ctx.Request().Context(), request.(GetRoomDeleteStatusesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRoomDeleteStatuses")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRoomDeleteStatusesResponseObject); ok {
+		return validResponse.VisitGetRoomDeleteStatusesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUsersV2 operation middleware
+func (sh *strictHandler) ListUsersV2(ctx echo.Context, params ListUsersV2Params) error {
+	var request ListUsersV2RequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsersV2(ctx.Request().Context(), request.(ListUsersV2RequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsersV2")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUsersV2ResponseObject); ok {
+		return validResponse.VisitListUsersV2Response(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUser operation middleware
+func (sh *strictHandler) GetUser(ctx echo.Context, userId UserID) error {
+	var request GetUserRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUser(ctx.Request().Context(), request.(GetUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUserResponseObject); ok {
+		return validResponse.VisitGetUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// PutUser operation middleware
+func (sh *strictHandler) PutUser(ctx echo.Context, userId UserID) error {
+	var request PutUserRequestObject
+
+	request.UserId = userId
+
+	var body PutUserJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PutUser(ctx.Request().Context(), request.(PutUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PutUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(PutUserResponseObject); ok {
+		return validResponse.VisitPutUserResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteUserDevices operation middleware
+func (sh *strictHandler) DeleteUserDevices(ctx echo.Context, userId UserID) error {
+	var request DeleteUserDevicesRequestObject
+
+	request.UserId = userId
+
+	var body DeleteUserDevicesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUserDevices(ctx.Request().Context(), request.(DeleteUserDevicesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUserDevices")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteUserDevicesResponseObject); ok {
+		return validResponse.VisitDeleteUserDevicesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUserDevices operation middleware
+func (sh *strictHandler) ListUserDevices(ctx echo.Context, userId UserID) error {
+	var request ListUserDevicesRequestObject
+
+	request.UserId = userId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUserDevices(ctx.Request().Context(), request.(ListUserDevicesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUserDevices")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUserDevicesResponseObject); ok {
+		return validResponse.VisitListUserDevicesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteUserDevice operation middleware
+func (sh *strictHandler) DeleteUserDevice(ctx echo.Context, userId UserID, deviceId string) error {
+	var request DeleteUserDeviceRequestObject
+
+	request.UserId = userId
+	request.DeviceId = deviceId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteUserDevice(ctx.Request().Context(), request.(DeleteUserDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteUserDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteUserDeviceResponseObject); ok {
+		return validResponse.VisitDeleteUserDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetUserDevice operation middleware
+func (sh *strictHandler) GetUserDevice(ctx echo.Context, userId UserID, deviceId string) error {
+	var request GetUserDeviceRequestObject
+
+	request.UserId = userId
+	request.DeviceId = deviceId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUserDevice(ctx.Request().Context(), request.(GetUserDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUserDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUserDeviceResponseObject); ok {
+		return validResponse.VisitGetUserDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateUserDevice operation middleware
+func (sh *strictHandler) UpdateUserDevice(ctx echo.Context, userId UserID, deviceId string) error {
+	var request UpdateUserDeviceRequestObject
+
+	request.UserId = userId
+	request.DeviceId = deviceId
+
+	var body UpdateUserDeviceJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUserDevice(ctx.Request().Context(), request.(UpdateUserDeviceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUserDevice")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateUserDeviceResponseObject); ok {
+		return validResponse.VisitUpdateUserDeviceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListUsersV3 operation middleware
+func (sh *strictHandler) ListUsersV3(ctx echo.Context, params ListUsersV3Params) error {
+	var request ListUsersV3RequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsersV3(ctx.Request().Context(), request.(ListUsersV3RequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsersV3")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListUsersV3ResponseObject); ok {
+		return validResponse.VisitListUsersV3Response(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"tFNNbxMxEP0r0dCjk93QXtgblThUQggRJA5ViBzvNOuya5uZSVBU7X9Htrv5KFsQotzs+Xh+8974AYzv",
-	"gnfohKF6AEIO3jGmyzsiT/FgvBN0Eo86hNYaLda74p69izE2DXY6ni4I76CCV8URtchZLjJa3/cKamRD",
-	"NkQQqABi6LHq7NlAPiCJzWyQyPga41H2AaECFrJuA70CHFqeZHoFhN+3lrCG6vYAsVRDoV/fo5HMAM2W",
-	"rOwXkUl+UhuDzJ/9N3TXqAnpMG3sXefQAasRCXk+6+58YmOlTRnUJM1ksXc6ME6jOFrsusWJrjvrJm8/",
-	"3oCCHRJnReazclbGuXxAp4OFCi5n81kJCoKWJnErVpzhioRR7OYF4cayZJYbTHZFAZNZNzVUMfjpseaD",
-	"dwZBnRv+uiz/yu5zg1yC/KMJuWzEgpHFUHBVls8t1oH6YbUUiN5wfGTRaMJ6ymgIZZKFyULAslcQPI/I",
-	"M+j3xUqTARapH/IAyHLt6/0/KJScOlFo7X2L2sU5a8uh1Xunu/EN77RJeFoEyUEFX2/L6Rs9vVs+XJX9",
-	"BahfW57zIy4R8w9PdUx21r1Ht5EGqvkIyJaRVjk6AN0OaQVu27awfCwbuP8WcXQZTvpPyOWhxxfliCG0",
-	"xf5F9zj/+pXEbz8qX407a3Bl69Fs4ztcMdIOaTSfFB3tfaLNGY9j3/kLp2z+x5+K1Zcv/gP7vv85AA==",
+	"7B1db9y48a8E7L1VztpJEOD8ljRpcW1yd417d0ANV+BK410mWlEhqXX2jO1vL0jqg5JIipJlxynuyd4l",
+	"OeR8cmY45N6ihO4KmkMuODq/RQVmeAcCmPr0hjD5h+ToHH0ugR1QhHK8A3SOUsJQhHiyhR2WfVK4xmUm",
+	"0Dm6RhGCvNyh80v1/xpdRUgcCjmKC0byDToeI/SO7IhwQc9UoxX+2elphHYkJzs5xWkDmuQCNsAU7PeQ",
+	"EvzDmwZ6gcW2Bb5TrSmKEIPPJWGQonPBSjCnG673A6U7J0gmG6dCvAC2B/ajgmCFytsO0yD/woE511rK",
+	"xnQGRP4q3ZGcu3iGdasFzprSDHDeAvorozsXmGvZZgIpsBDAZM//XJ6efH/15+9Q5Frh30rgwrnCjW61",
+	"ipUmgWvB72jyCVIX3Ey3WuFe44x7AHe43wOba8aPsuUnlgJ7fXCBobI5Xh8c6lrNUmts9ZHwWFELRZqv",
+	"KFJyE6slRCgFnAiyx0KjvcUpvYnXOM/V55TwIsOHChTeY4FZXLIMRShhgAWheaz4kGEuYg5Qf2zoWPIC",
+	"8hRSu+lQWF80fRx4t0BCRLKnMj1YCneSerlxjBADXtCcg5LAt7tCKKYkNBeQK1uHiyIjiaLA6iOnufxu",
+	"AJGuP0IiNMQUeMJIIQegc4SOEXrLGGWTwH7H4Bqdoz+tWlO/0q18paE5pvoAG8IFU3D/RT9Bvti0Q8iO",
+	"JUi2LDarAuaZ6B3hYtHJFEDrhMdakpSovCpTIt7mgil5KRgtgAmixQgnetBA4CLZRJm1JQWBScaHQhWh",
+	"LycbelJ9KTF6+gHfvAfO8QbkSKL06ZqyHRZ6V335Ag032QgJzDYgrLMLHgTjaG5Bl0ipl0YpqrFupmlR",
+	"UuCvoh5exwj9JSOQi7f7inMT8X4DGQiQm/wH+Kws34ATa2mfbDYkkrgmEBcl24C9w66ayUauHG5i6UDE",
+	"tZWxdfLAVmNzvDObDWs5IJRG9UJgUfIhlqlqdS0DauszaFGrcIzi21Kk9CZXaI4pzkXV+QNwuUPJ4c1S",
+	"611KAhQk38SyI9LUkXNFyp2VCKAIXWOSubYQU/BajFssmkn7i7+yEnRPErCRUn7vIkq1S/Y4d1n3iFBe",
+	"Zhm6OprbJClCe3p18LJRQutYJYd401Ek22xueR1QuCZED+0ebkOPwLamdmIbM5r9scsLYCyhKUwS6h4W",
+	"NQjrrNLsfICCMovhSHBOc5LgLMYZwdxPVJCQXDITbJ3HhYoB5jQf65MA2UMaB1r0ESuQUNZZlEUIOeQp",
+	"sIXETmu0gYOp35X89XljMCAy3L6KWjUSzUJHZOFNuw/jLPvpGp1fjvhj7Vh0jAZCrJb2sce3ZovTFBrZ",
+	"6vpC3YIc4nJVx9IWmWaAhaZqmGQoVcZJApzPME4qZncJlm7MIN+I7TzAuoMF9OcSM5wLkkMqQyivXHJ8",
+	"DbEMX+N2lH3HLouM4nTU8vdY1dCgs+oe+l3gkcmnAQ8G6DlwsAn5T3tgewI3ll0Pk0wHowJ2NgcDH+xW",
+	"eF8noQKkSeO8PggIHcGMkGOKNZvly0oc+1M2GNZwu1jYiFx9gRnDB/k5xQKvMYdJiE+nq8X1nTBfQstc",
+	"BPXtEU0PjJCbHkwZxsncs7jxELqRFuU6I0lgZ0EFzuagrgc2s0XNIm1U0GlBl8fftO+BcVfkyAVmk6x3",
+	"WQiyg5hDQvM0eBAHZmGASh1BIAzc5BwDOptpqbARmyZhGLKFTREcbuanHkJ2KrJGbSK2yXd203XeNFuT",
+	"fOpOYsrcQMI68jSQlVoOWrPX2EFtbQZ2rVX0qNpNbGpgzU71nJQqGDTdBtMyfikIO8RytVPdBkk3qUtW",
+	"uKJezUDvSg48xllGb8w1WWYY8FhC7I1vVxEZmHbRshKuCsLvEKQor8KRCIA8YYeim7SywbiGFJhkfObw",
+	"kpT4Vu6KH9SWcEHZId4TTtYkI2LEU/tISR6zMgM+3g/SOKOSLDvYrYEZI0yWVz29fcZjsnazcWR5HA6w",
+	"auv6sDbwXGABcesPDJfo3jN6AhkQR/VI4qBmO2crVR0Z6gqKsUUaTOzJilUgeuibRHMpyeToTQ6yhG36",
+	"BMTPG8MrsaYXN1QIyO3NHcLqXAt3WaaCJL6F9Nhcrbwe6JjKXKDPdZF49rJ7AzOkk3axoPEnknyKGxei",
+	"CSaG2eaekyzHQTpnZEYb+YWJQ5scLkknkLez1MiOe39Z3blsolufmfSEUB3jWeUHFwWje5fw4aKQ+30/",
+	"k2kTYuOoz7990JzLtEPtVVAhofPRhGM9bnr+oB45MHDO3a06pJzleA6JaB6JeucGhrkLCHwRwHKcxSTl",
+	"ngAbl2IbS46STirN3KJbQOOmvguuOzgkaG2Okq043Slj7TGZ7uioc1htHdtx3YfNYssAihEepCmkMRbB",
+	"UU7KOl5OL7tV7qxNe5yRVKV38KyIuwLdzh/Cz7YOINzQVU6CpzCgJWpPzq21CN2AptKZYSGCJdLplyCY",
+	"VQ1dS+c1U0OL0rFOhk11Wej6sLkrNzl8EbE7fmiCRE+w3UhkyOm0PnQecLnHvnon0tP7MHIdYs/efEJ3",
+	"lEdqsv/vjN8dtH9STZFTp8OLi2zK71XL37aUcNcxbm3WiZwBZz93unQHcOC8zjI79oeE5jkkYqSXedxr",
+	"cLERmwl5uP55rvPMrHMKizqDx3eHQUa3xXLy4IaKnpHtF8GHgu2ZXs1Xa/KLQ1IyIg4X0mDWecsEOFep",
+	"pteAmfatlEFVOqK/amBthSh0kU4z6p+qqMxVPlkdy1SZnpo0BfkHHHQNEcmvqcKPiEzNAJiJ7ZOLQ44L",
+	"DifSymNB1hk8Uer15NXPPxjh9Tk6e3r69FQuiRaQ44Kgc/T86dnTUxSpClGF4yrWUFcKxGp/tsKyNinO",
+	"qMp1VRU/UkaVpv2QqmJdLlQF0zu6QVGnhPgysMazKUccre21b2vtnCtdV3yM7DPX9UWeokrnwCrVOXVk",
+	"U8HkHnnVKx18dno6qQ6td0qcC0Yg3Bcwqs+ska3FI7HlrUd8zXpVbi/CUScn8EZKUiXuencZiik1ziOt",
+	"UroB0ZxZBglpig+OWuHnUkrxFy2lz1++NGT2zCKzd+Wuj3cNStOox7XNaMnXbr6rW10gfuxfB7gcVb2q",
+	"hlYiXFBu4UE7i+xalaADF69periLwDPMwVHcO5Cx46K6RtI6OijzNcnTmDV5rbHaFPvAyWrxi/LNXXzV",
+	"5R3GuanTghuVJ/yxW3H35ZN10OWT+UXejqFG2eDUoZpDupwoDlnCwptFX0CCtoxumdL97Rmdxc3eOdRq",
+	"n9RgglRldav/qeygLhG1GTT5vUkNO3NstGz6rfRNAd+KI+eeNj73MvcEhjVtU6lutym9e1QV0b23k8az",
+	"XFd2Dqvj5lVb2LS6bW9YHVe31b2wGRufcZMrwLbVt9Pc+2S7xPfVCfkSQqVhucRfE6fMvwHymIt8aAK5",
+	"aeK3Eb51zjTdGrA8Ya1qtsKPq0INcHeK2Qa4Jmz0QIJjZ6Aux9Nhu8ucfqj6/EjzBJZlV65AjjqGulsY",
+	"iSP0IkjSq0tebVYDnV9etey52GIG6QmHhIG02G1djeaZVQlrav5GxFYDuFDjF/PqPTlja2rWPDLBieXm",
+	"KD65vrp9cXq03B+NnNyRIsv5DWUqtbQj+buqzPgsspb3sIA6DNmtXrsXolU0jPHG4jTSdrHpbqXLBkCd",
+	"tJX9KprvEsyWqkoxqeaugqmwtF4vfdY60uYM5mruQ8Nk7+f3rI8+28aq9Lckgj/aGxTPBcZ86sTRf6F2",
+	"2fjEgVhQlGK5ZTqSc7bNNnm3M6d9UgMJ59sqr6rqrWZX1/MPMVsslzK/JrK9gNEkx16+8OfGjFpJ01i/",
+	"Ovk3Pvn99OT7p/F/T65uz6KXL+xWu19POcw62GsrQ7NCfj223WJeTgxu1d8A19IuDHd3h+0IRCO+013X",
+	"MYeoIaGlMNQk7NULGX+UtvCjSB+lCvovfhmtJ/wTKU5ooU8yTwoqIbHGO5ijVMvMfZzvvjycpnIQce12",
+	"3WeyXM30c+vfLSNcGd3QUliqRM3yAbiJTa93xCs1e1/dFweH5smf+G4u/7hdINXjkWe6pz3egrNii9cg",
+	"ZB22HEF+h2+3QtueuB+hpnyxykVLDpgl21gA281J1Gu04voSi+9JGTsAkCIcMn5ZD1ol49dYJFt7Mp5e",
+	"X3MQ9raCwd43ttGyMH9cl8fbs1FxA2skJ1UTsFp3d/h0Z10P81mR1a1+3ivEFaN09+vZHYy1j3zDJ0oW",
+	"OM6c8hJHICk9HiJVdvTeFmxe2ghf7bR9u3oHzplk7EjMqnkzxkeS16rTokrveasmOKWiYczWqNmEdbjd",
+	"vE+sJdwhJ50m0OI+02tLrG8h67cyLrd5nar3jeOwICGMyZc/5mhdnZkHHA9jTJR7NGZMLlSnRWnfzBu0",
+	"y5vvcI3WeCrIj4XcHPK0W+zvzsPJvtXxlO65lEUyhk18wkx7z5/g4NGNu6TY25x6vcaHt4ee15GstSPB",
+	"iX5DujRbn2gJcFvH4TMLLrXUAH9toqglVXPsrQf7Pf66/0zauGkisCBckISvpLTwVXM2baWN7KNObS+a",
+	"cd94QN7qSB2Tt990by70Xu3RH/UTKF8t8r2HwHNOFZjtMlMXdPDdHJOsU14WGn1ManC/YuLdA4ss1O/f",
+	"dFYw+drE2F2twFINu37XJ88x3mOS1U83OHVbdn3V9AzSbONse1KmfskjbRO3Eb+77btw4a42n3V6edUU",
+	"Q7j2GAlNvc+97P7iLMLo00H1m02D6A7Jc0es2CXIvRakTKDFV8iE9ySpyvGO58cl1L+rznWmfEG56q9i",
+	"+ZiuM8Nsc3hnAQ3iid9LqplRlxB+y/5R5znC2kUyHjac8nih1YOqLpNOfdhwqqN1tXByo1/B6QuwtRzc",
+	"Y9n9V6r2HNGZG3k7t3PgatUW1a25XnRPiWZ9U/irGI9nVVaoerVaP1O9utUffYTZgOi8/H2P5OnMMzuZ",
+	"YyniqLGc5h36yDjtbOdbOtkJf9bd+R7640jM9VnVFf2xfKgpi7CwF6Pv7IUfgHb1YrQWUQN/LExoYnKv",
+	"k8J/fYbm2Dv9m0CT3I8QqLUpDeweetXA/LGh0O7Vryc57zR2f1Jnwi8JhU1f/YRRaPf253VCR9Q/Q3RH",
+	"F8of/Bi/qhIW/zzr+dpjMTSau6oHiWuLUix6c9r3Lk/gyzsLvqPjet5s9Ekq31s4IQVvw2I32/rs734t",
+	"9l7W/WQLtGhG6Nnp2R3kOESz6m3ZoPTizwfICWS3N9UcS+mBsebQTIT1J074Q6d9njTzhvKoQdS7jZsE",
+	"XtAHHVLZ7y7J/ne7v1ijcYf8j0HjhSM5O3NWt/qfoKikZRa6F6mKvLuld+aFQiMtAw/Dp8gRdWp2LHh7",
+	"oEe8RWxY4O9JHR+VhXoeHFc8/yOuWDKu+COOcMcR3ZuZ1pffmlKK6rTnGHW6VU+9DXpdHf83AA==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -25,6 +25,51 @@ type Unimplemented struct{}
 
 var _ StrictServerInterface = Unimplemented{}
 
+// ListAuditLog answers GET /_hearth/admin/v1/audit_log with *NotImplementedError.
+func (Unimplemented) ListAuditLog(context.Context, ListAuditLogRequestObject) (ListAuditLogResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listAuditLog"}
+}
+
+// GetOverview answers GET /_hearth/admin/v1/overview with *NotImplementedError.
+func (Unimplemented) GetOverview(context.Context, GetOverviewRequestObject) (GetOverviewResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getOverview"}
+}
+
+// DeactivateUser answers POST /_synapse/admin/v1/deactivate/{userId} with *NotImplementedError.
+func (Unimplemented) DeactivateUser(context.Context, DeactivateUserRequestObject) (DeactivateUserResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "deactivateUser"}
+}
+
+// ListEventReports answers GET /_synapse/admin/v1/event_reports with *NotImplementedError.
+func (Unimplemented) ListEventReports(context.Context, ListEventReportsRequestObject) (ListEventReportsResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listEventReports"}
+}
+
+// DeleteEventReport answers DELETE /_synapse/admin/v1/event_reports/{reportId} with *NotImplementedError.
+func (Unimplemented) DeleteEventReport(context.Context, DeleteEventReportRequestObject) (DeleteEventReportResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "deleteEventReport"}
+}
+
+// GetEventReport answers GET /_synapse/admin/v1/event_reports/{reportId} with *NotImplementedError.
+func (Unimplemented) GetEventReport(context.Context, GetEventReportRequestObject) (GetEventReportResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getEventReport"}
+}
+
+// QuarantineMedia answers POST /_synapse/admin/v1/media/quarantine/{serverName}/{mediaId} with *NotImplementedError.
+func (Unimplemented) QuarantineMedia(context.Context, QuarantineMediaRequestObject) (QuarantineMediaResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "quarantineMedia"}
+}
+
+// UnquarantineMedia answers POST /_synapse/admin/v1/media/unquarantine/{serverName}/{mediaId} with *NotImplementedError.
+func (Unimplemented) UnquarantineMedia(context.Context, UnquarantineMediaRequestObject) (UnquarantineMediaResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "unquarantineMedia"}
+}
+
+// DeleteMedia answers DELETE /_synapse/admin/v1/media/{serverName}/{mediaId} with *NotImplementedError.
+func (Unimplemented) DeleteMedia(context.Context, DeleteMediaRequestObject) (DeleteMediaResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "deleteMedia"}
+}
+
 // GetRegisterNonce answers GET /_synapse/admin/v1/register with *NotImplementedError.
 func (Unimplemented) GetRegisterNonce(context.Context, GetRegisterNonceRequestObject) (GetRegisterNonceResponseObject, error) {
 	return nil, &NotImplementedError{Operation: "getRegisterNonce"}
@@ -33,4 +78,174 @@ func (Unimplemented) GetRegisterNonce(context.Context, GetRegisterNonceRequestOb
 // RegisterWithSharedSecret answers POST /_synapse/admin/v1/register with *NotImplementedError.
 func (Unimplemented) RegisterWithSharedSecret(context.Context, RegisterWithSharedSecretRequestObject) (RegisterWithSharedSecretResponseObject, error) {
 	return nil, &NotImplementedError{Operation: "registerWithSharedSecret"}
+}
+
+// ListRegistrationTokens answers GET /_synapse/admin/v1/registration_tokens with *NotImplementedError.
+func (Unimplemented) ListRegistrationTokens(context.Context, ListRegistrationTokensRequestObject) (ListRegistrationTokensResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listRegistrationTokens"}
+}
+
+// CreateRegistrationToken answers POST /_synapse/admin/v1/registration_tokens/new with *NotImplementedError.
+func (Unimplemented) CreateRegistrationToken(context.Context, CreateRegistrationTokenRequestObject) (CreateRegistrationTokenResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "createRegistrationToken"}
+}
+
+// DeleteRegistrationToken answers DELETE /_synapse/admin/v1/registration_tokens/{token} with *NotImplementedError.
+func (Unimplemented) DeleteRegistrationToken(context.Context, DeleteRegistrationTokenRequestObject) (DeleteRegistrationTokenResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "deleteRegistrationToken"}
+}
+
+// GetRegistrationToken answers GET /_synapse/admin/v1/registration_tokens/{token} with *NotImplementedError.
+func (Unimplemented) GetRegistrationToken(context.Context, GetRegistrationTokenRequestObject) (GetRegistrationTokenResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getRegistrationToken"}
+}
+
+// UpdateRegistrationToken answers PUT /_synapse/admin/v1/registration_tokens/{token} with *NotImplementedError.
+func (Unimplemented) UpdateRegistrationToken(context.Context, UpdateRegistrationTokenRequestObject) (UpdateRegistrationTokenResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "updateRegistrationToken"}
+}
+
+// ResetPassword answers POST /_synapse/admin/v1/reset_password/{userId} with *NotImplementedError.
+func (Unimplemented) ResetPassword(context.Context, ResetPasswordRequestObject) (ResetPasswordResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "resetPassword"}
+}
+
+// ListRooms answers GET /_synapse/admin/v1/rooms with *NotImplementedError.
+func (Unimplemented) ListRooms(context.Context, ListRoomsRequestObject) (ListRoomsResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listRooms"}
+}
+
+// DeleteRoomV1 answers DELETE /_synapse/admin/v1/rooms/{roomId} with *NotImplementedError.
+func (Unimplemented) DeleteRoomV1(context.Context, DeleteRoomV1RequestObject) (DeleteRoomV1ResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "deleteRoomV1"}
+}
+
+// GetRoom answers GET /_synapse/admin/v1/rooms/{roomId} with *NotImplementedError.
+func (Unimplemented) GetRoom(context.Context, GetRoomRequestObject) (GetRoomResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getRoom"}
+}
+
+// GetRoomBlock answers GET /_synapse/admin/v1/rooms/{roomId}/block with *NotImplementedError.
+func (Unimplemented) GetRoomBlock(context.Context, GetRoomBlockRequestObject) (GetRoomBlockResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getRoomBlock"}
+}
+
+// SetRoomBlock answers PUT /_synapse/admin/v1/rooms/{roomId}/block with *NotImplementedError.
+func (Unimplemented) SetRoomBlock(context.Context, SetRoomBlockRequestObject) (SetRoomBlockResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "setRoomBlock"}
+}
+
+// ListRoomMembers answers GET /_synapse/admin/v1/rooms/{roomId}/members with *NotImplementedError.
+func (Unimplemented) ListRoomMembers(context.Context, ListRoomMembersRequestObject) (ListRoomMembersResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listRoomMembers"}
+}
+
+// GetRoomState answers GET /_synapse/admin/v1/rooms/{roomId}/state with *NotImplementedError.
+func (Unimplemented) GetRoomState(context.Context, GetRoomStateRequestObject) (GetRoomStateResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getRoomState"}
+}
+
+// SendServerNotice answers POST /_synapse/admin/v1/send_server_notice with *NotImplementedError.
+func (Unimplemented) SendServerNotice(context.Context, SendServerNoticeRequestObject) (SendServerNoticeResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "sendServerNotice"}
+}
+
+// GetServerVersion answers GET /_synapse/admin/v1/server_version with *NotImplementedError.
+func (Unimplemented) GetServerVersion(context.Context, GetServerVersionRequestObject) (GetServerVersionResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getServerVersion"}
+}
+
+// UserMediaStatistics answers GET /_synapse/admin/v1/statistics/users/media with *NotImplementedError.
+func (Unimplemented) UserMediaStatistics(context.Context, UserMediaStatisticsRequestObject) (UserMediaStatisticsResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "userMediaStatistics"}
+}
+
+// UsernameAvailable answers GET /_synapse/admin/v1/username_available with *NotImplementedError.
+func (Unimplemented) UsernameAvailable(context.Context, UsernameAvailableRequestObject) (UsernameAvailableResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "usernameAvailable"}
+}
+
+// GetUserAdmin answers GET /_synapse/admin/v1/users/{userId}/admin with *NotImplementedError.
+func (Unimplemented) GetUserAdmin(context.Context, GetUserAdminRequestObject) (GetUserAdminResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getUserAdmin"}
+}
+
+// SetUserAdmin answers PUT /_synapse/admin/v1/users/{userId}/admin with *NotImplementedError.
+func (Unimplemented) SetUserAdmin(context.Context, SetUserAdminRequestObject) (SetUserAdminResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "setUserAdmin"}
+}
+
+// ListUserJoinedRooms answers GET /_synapse/admin/v1/users/{userId}/joined_rooms with *NotImplementedError.
+func (Unimplemented) ListUserJoinedRooms(context.Context, ListUserJoinedRoomsRequestObject) (ListUserJoinedRoomsResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listUserJoinedRooms"}
+}
+
+// ListUserMedia answers GET /_synapse/admin/v1/users/{userId}/media with *NotImplementedError.
+func (Unimplemented) ListUserMedia(context.Context, ListUserMediaRequestObject) (ListUserMediaResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listUserMedia"}
+}
+
+// WhoisUser answers GET /_synapse/admin/v1/whois/{userId} with *NotImplementedError.
+func (Unimplemented) WhoisUser(context.Context, WhoisUserRequestObject) (WhoisUserResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "whoisUser"}
+}
+
+// GetDeleteStatus answers GET /_synapse/admin/v2/rooms/delete_status/{deleteId} with *NotImplementedError.
+func (Unimplemented) GetDeleteStatus(context.Context, GetDeleteStatusRequestObject) (GetDeleteStatusResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getDeleteStatus"}
+}
+
+// DeleteRoom answers DELETE /_synapse/admin/v2/rooms/{roomId} with *NotImplementedError.
+func (Unimplemented) DeleteRoom(context.Context, DeleteRoomRequestObject) (DeleteRoomResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "deleteRoom"}
+}
+
+// GetRoomDeleteStatuses answers GET /_synapse/admin/v2/rooms/{roomId}/delete_status with *NotImplementedError.
+func (Unimplemented) GetRoomDeleteStatuses(context.Context, GetRoomDeleteStatusesRequestObject) (GetRoomDeleteStatusesResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getRoomDeleteStatuses"}
+}
+
+// ListUsersV2 answers GET /_synapse/admin/v2/users with *NotImplementedError.
+func (Unimplemented) ListUsersV2(context.Context, ListUsersV2RequestObject) (ListUsersV2ResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listUsersV2"}
+}
+
+// GetUser answers GET /_synapse/admin/v2/users/{userId} with *NotImplementedError.
+func (Unimplemented) GetUser(context.Context, GetUserRequestObject) (GetUserResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getUser"}
+}
+
+// PutUser answers PUT /_synapse/admin/v2/users/{userId} with *NotImplementedError.
+func (Unimplemented) PutUser(context.Context, PutUserRequestObject) (PutUserResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "putUser"}
+}
+
+// DeleteUserDevices answers POST /_synapse/admin/v2/users/{userId}/delete_devices with *NotImplementedError.
+func (Unimplemented) DeleteUserDevices(context.Context, DeleteUserDevicesRequestObject) (DeleteUserDevicesResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "deleteUserDevices"}
+}
+
+// ListUserDevices answers GET /_synapse/admin/v2/users/{userId}/devices with *NotImplementedError.
+func (Unimplemented) ListUserDevices(context.Context, ListUserDevicesRequestObject) (ListUserDevicesResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listUserDevices"}
+}
+
+// DeleteUserDevice answers DELETE /_synapse/admin/v2/users/{userId}/devices/{deviceId} with *NotImplementedError.
+func (Unimplemented) DeleteUserDevice(context.Context, DeleteUserDeviceRequestObject) (DeleteUserDeviceResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "deleteUserDevice"}
+}
+
+// GetUserDevice answers GET /_synapse/admin/v2/users/{userId}/devices/{deviceId} with *NotImplementedError.
+func (Unimplemented) GetUserDevice(context.Context, GetUserDeviceRequestObject) (GetUserDeviceResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "getUserDevice"}
+}
+
+// UpdateUserDevice answers PUT /_synapse/admin/v2/users/{userId}/devices/{deviceId} with *NotImplementedError.
+func (Unimplemented) UpdateUserDevice(context.Context, UpdateUserDeviceRequestObject) (UpdateUserDeviceResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "updateUserDevice"}
+}
+
+// ListUsersV3 answers GET /_synapse/admin/v3/users with *NotImplementedError.
+func (Unimplemented) ListUsersV3(context.Context, ListUsersV3RequestObject) (ListUsersV3ResponseObject, error) {
+	return nil, &NotImplementedError{Operation: "listUsersV3"}
 }

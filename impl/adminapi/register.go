@@ -38,11 +38,3 @@ func (s *Server) RegisterWithSharedSecret(ctx context.Context, r api.RegisterWit
 		HomeServer:  s.accounts.ServerName(),
 	}, nil
 }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}

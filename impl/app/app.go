@@ -16,6 +16,7 @@ import (
 
 	"github.com/hearth-hs/hearth/impl/accountdata"
 	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/admin"
 	"github.com/hearth-hs/hearth/impl/adminapi"
 	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
@@ -37,6 +38,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/stream"
 	"github.com/hearth-hs/hearth/impl/syncer"
 	"github.com/hearth-hs/hearth/impl/telemetry"
+	"github.com/hearth-hs/hearth/impl/turn"
 )
 
 // Version is hearth's version, set by cmd/hearth before New.
@@ -104,7 +106,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	a.Jobs.Register(a.Media)
 
-	a.Rooms = rooms.New(rooms.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Key: a.Key, Logger: log, Now: opts.Now}, cfg.Rooms)
+	blocklist := admin.NewBlocklist(a.Pool)
+	a.Rooms = rooms.New(rooms.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Key: a.Key, Logger: log, Now: opts.Now,
+		JoinGuard: blocklist}, cfg.Rooms)
 	a.Stream = stream.NewNotifier(a.Pool, log)
 	keys := e2ee.New(e2ee.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Accounts: a.Accounts,
 		Positions: a.Stream, Now: opts.Now}, cfg.E2EE)
@@ -115,14 +119,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Ephemeral = ephemeral.New(ephemeral.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms,
 		AccountData: accountData, Users: a.Accounts, Logger: log, Now: opts.Now}, cfg.Typing, cfg.Presence)
 	dir := directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log})
+	reps := reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
+		Users: a.Accounts, Logger: log})
+	adm := admin.New(admin.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Version: Version,
+		Accounts: a.Accounts, Rooms: a.Rooms, Directory: dir, Media: a.Media, Reports: reps, Blocklist: blocklist,
+		Jobs: a.Jobs, Logger: log, Now: opts.Now}, cfg.Admin)
+	a.Jobs.Register(adm)
 	client := clientapi.New(clientapi.Deps{
 		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader, E2EE: keys,
 		Sync: syncer.New(syncer.Deps{Devices: syncDevices{keys}, Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Notifier: a.Stream, Logger: log,
 			AccountData: accountData, Ephemeral: a.Ephemeral}, cfg.Sync),
 		AccountData: accountData, Ephemeral: a.Ephemeral,
-		Directory: dir,
-		Reports: reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
-			Users: a.Accounts, Logger: log}),
+		Directory: dir, Reports: reps, Admin: adm, TURN: turn.New(cfg.TURN, opts.Now),
 	}, clientapi.Config{
 		ServerName:         cfg.ServerName,
 		PublicBaseURL:      cfg.PublicBaseURL,
@@ -145,7 +153,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Auth:        a.Accounts,
 		Healthy:     func(ctx context.Context) error { return a.Pool.Ping(ctx) },
 		Certificate: cert,
-	}, cfg.HTTP, client.API(), client.DehydratedAPI(), sliding.API(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts}).API())
+	}, cfg.HTTP, client.API(), client.DehydratedAPI(), sliding.API(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts, Admin: adm}).API())
 	if err != nil {
 		return nil, err
 	}

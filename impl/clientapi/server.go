@@ -13,6 +13,7 @@ import (
 	api "github.com/hearth-hs/hearth/gen/clientserver"
 	"github.com/hearth-hs/hearth/impl/accountdata"
 	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/admin"
 	"github.com/hearth-hs/hearth/impl/directory"
 	"github.com/hearth-hs/hearth/impl/e2ee"
 	"github.com/hearth-hs/hearth/impl/ephemeral"
@@ -22,6 +23,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
 	"github.com/hearth-hs/hearth/impl/syncer"
+	"github.com/hearth-hs/hearth/impl/turn"
 )
 
 // Deps are the domain services the client API calls.
@@ -40,6 +42,10 @@ type Deps struct {
 	// receipts, read markers and presence.
 	AccountData *accountdata.Service
 	Ephemeral   *ephemeral.Service
+	// Admin serves the spec's admin endpoints (whois, suspend, lock).
+	Admin *admin.Service
+	// TURN issues TURN credentials; nil means no TURN server.
+	TURN *turn.Issuer
 }
 
 // Config is what the client API announces about this server.
@@ -83,6 +89,8 @@ type Server struct {
 	keys     *e2ee.Service
 	acctData *accountdata.Service
 	eph      *ephemeral.Service
+	admin    *admin.Service
+	turn     *turn.Issuer
 	cfg      Config
 }
 
@@ -91,7 +99,8 @@ var _ api.StrictServerInterface = (*Server)(nil)
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
 	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, sync: deps.Sync,
-		dir: deps.Directory, reports: deps.Reports, keys: deps.E2EE, acctData: deps.AccountData, eph: deps.Ephemeral, cfg: cfg}
+		dir: deps.Directory, reports: deps.Reports, keys: deps.E2EE, acctData: deps.AccountData, eph: deps.Ephemeral,
+		admin: deps.Admin, turn: deps.TURN, cfg: cfg}
 }
 
 // API hands the adapter to the HTTP server: the embedded spec for routing

@@ -14,6 +14,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/hearth-hs/hearth/impl/accounts"
+	"github.com/hearth-hs/hearth/impl/admin"
 	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
 	"github.com/hearth-hs/hearth/impl/e2ee"
@@ -29,6 +30,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/syncer"
 	"github.com/hearth-hs/hearth/impl/telemetry"
 	"github.com/hearth-hs/hearth/impl/tlscert"
+	"github.com/hearth-hs/hearth/impl/turn"
 )
 
 // Config is everything hearth can be told. Every field has a working
@@ -77,6 +79,10 @@ type Config struct {
 	// E2EE is end-to-end encryption: how many to-device messages a sync
 	// carries.
 	E2EE e2ee.Config `yaml:"e2ee"`
+	// Admin is the admin API's settings (server notices).
+	Admin admin.Config `yaml:"admin"`
+	// TURN is the TURN server clients get credentials for.
+	TURN turn.Config `yaml:"turn"`
 }
 
 // Default returns the configuration of a fresh `hearth serve`.
@@ -101,6 +107,8 @@ func Default() Config {
 		Media:            media.DefaultConfig(),
 		Jobs:             jobs.DefaultConfig(),
 		E2EE:             e2ee.DefaultConfig(),
+		Admin:            admin.DefaultConfig(),
+		TURN:             turn.DefaultConfig(),
 	}
 }
 
@@ -149,6 +157,7 @@ func (c Config) Validate() error {
 		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Rooms.Validate(), c.Log.Validate(),
 		c.TLSIssuer.Validate(), c.Federation.Validate(), c.Media.Validate(), c.Jobs.Validate(), c.E2EE.Validate(),
 		c.Typing.Validate(), c.Presence.Validate(), c.SlidingSync.Validate(),
+		c.Admin.Validate(), c.TURN.Validate(),
 	} {
 		if err != nil {
 			errs = append(errs, err)
