@@ -21,6 +21,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
 	"github.com/hearth-hs/hearth/impl/config"
+	"github.com/hearth-hs/hearth/impl/dashboard"
 	"github.com/hearth-hs/hearth/impl/directory"
 	"github.com/hearth-hs/hearth/impl/e2ee"
 	"github.com/hearth-hs/hearth/impl/ephemeral"
@@ -153,7 +154,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Auth:        a.Accounts,
 		Healthy:     func(ctx context.Context) error { return a.Pool.Ping(ctx) },
 		Certificate: cert,
-	}, cfg.HTTP, client.API(), client.DehydratedAPI(), sliding.API(), fed.API(), adminapi.New(adminapi.Deps{Accounts: a.Accounts, Admin: adm}).API())
+	}, cfg.HTTP, client.API(), client.DehydratedAPI(), sliding.API(), fed.API(),
+		adminapi.New(adminapi.Deps{Accounts: a.Accounts, Admin: adm}).API(), dashboard.API())
 	if err != nil {
 		return nil, err
 	}

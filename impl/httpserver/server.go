@@ -21,6 +21,9 @@ import (
 // API is one generated API as its adapter package hands it over: the spec
 // its routes come from, and a function routing the adapter's handlers.
 type API struct {
+	// Spec is nil for routes outside every spec (the admin dashboard's
+	// static files): they are served as they are, with no auth and no
+	// validation.
 	Spec     *openapi3.T
 	Register func(*echo.Echo)
 	// BodyLimits replaces Config.MaxBodyBytes for the operations it names
@@ -75,6 +78,9 @@ func New(deps Deps, cfg Config, apis ...API) (*Server, error) {
 
 	ops := operationIndex{}
 	for _, api := range apis {
+		if api.Spec == nil {
+			continue
+		}
 		if err := indexOperations(api.Spec, api.BodyLimits, ops); err != nil {
 			return nil, err
 		}
