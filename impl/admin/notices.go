@@ -106,5 +106,12 @@ func (s *Service) noticeRoomOf(ctx context.Context, system, user id.UserID) (id.
 	if err := s.q.ServerNoticeRoomSet(ctx, s.pool, db.ServerNoticeRoomSetParams{UserID: user, RoomID: string(room)}); err != nil {
 		return "", fmt.Errorf("record server notices room of %s: %w", user, err)
 	}
+	if s.tags != nil {
+		// The tag clients show server notices rooms apart by (v1.19
+		// client-server, "Server Notices").
+		if err := s.tags.SetTag(ctx, user, room, "m.server_notice", []byte(`{}`)); err != nil {
+			return "", fmt.Errorf("tag server notices room of %s: %w", user, err)
+		}
+	}
 	return room, nil
 }

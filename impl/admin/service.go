@@ -55,6 +55,12 @@ type Profiles interface {
 	SetProfile(ctx context.Context, user id.UserID, displayName, avatarURL *string) error
 }
 
+// Tags sets a user's tags on rooms: server notices rooms are tagged
+// m.server_notice, which clients show apart. Nil leaves them untagged.
+type Tags interface {
+	SetTag(ctx context.Context, user id.UserID, room id.RoomID, tag string, content []byte) error
+}
+
 // Deps are what the admin operations need.
 type Deps struct {
 	Pool       *pgxpool.Pool
@@ -70,6 +76,7 @@ type Deps struct {
 	Reports   *reports.Service
 	Blocklist *Blocklist
 	Profiles  Profiles
+	Tags      Tags
 	// Jobs enqueues room deletions in the transaction that records them.
 	Jobs   jobs.Inserter
 	Logger *slog.Logger
@@ -93,6 +100,7 @@ type Service struct {
 	reports    *reports.Service
 	blocklist  *Blocklist
 	profiles   Profiles
+	tags       Tags
 	jobs       jobs.Inserter
 	log        *slog.Logger
 	now        func() time.Time
@@ -111,7 +119,7 @@ func New(deps Deps, cfg Config) *Service {
 	return &Service{
 		pool: deps.Pool, q: db.New(), cfg: cfg, serverName: deps.ServerName, version: deps.Version, started: started,
 		accounts: deps.Accounts, rooms: deps.Rooms, dir: deps.Directory, media: deps.Media, reports: deps.Reports,
-		blocklist: deps.Blocklist, profiles: deps.Profiles, jobs: deps.Jobs, log: deps.Logger, now: now,
+		blocklist: deps.Blocklist, profiles: deps.Profiles, tags: deps.Tags, jobs: deps.Jobs, log: deps.Logger, now: now,
 	}
 }
 

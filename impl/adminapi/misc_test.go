@@ -163,6 +163,9 @@ func TestServerNotices(t *testing.T) {
 	}
 	_, err = b.user.JoinRoomByID(ctx, room)
 	require.NoError(t, err)
+	tags, err := b.user.GetTags(ctx, room)
+	require.NoError(t, err)
+	require.Contains(t, tags.Tags, event.RoomTag("m.server_notice"), "clients show the room apart")
 	msgs, err := b.user.Messages(ctx, room, "", "", mautrix.DirectionBackward, nil, 20)
 	require.NoError(t, err)
 	var got []id.EventID

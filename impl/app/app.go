@@ -124,7 +124,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Users: a.Accounts, Logger: log})
 	adm := admin.New(admin.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Version: Version,
 		Accounts: a.Accounts, Rooms: a.Rooms, Directory: dir, Media: a.Media, Reports: reps, Blocklist: blocklist,
-		Jobs: a.Jobs, Logger: log, Now: opts.Now}, cfg.Admin)
+		Tags: accountData, Jobs: a.Jobs, Logger: log, Now: opts.Now}, cfg.Admin)
 	a.Jobs.Register(adm)
 	client := clientapi.New(clientapi.Deps{
 		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader, E2EE: keys,
