@@ -90,6 +90,37 @@ FROM (
 ) p
 ORDER BY p.pos;
 
+-- name: AdminUserListByName :many
+-- AdminUserList in its default order, user IDs ascending: read in the
+-- primary key's order, with no sort, last-seen times for the page only
+-- (outside the subquery: rows OFFSET skips are computed too). AdminUserCount
+-- counts the users it filters.
+SELECT p.user_id, p.is_admin, p.is_guest, p.user_type, p.deactivated_at, p.erased, p.locked, p.suspended, p.created_at,
+    coalesce((SELECT (extract(epoch FROM max(d.last_seen_at)) * 1000)::bigint FROM devices d
+              WHERE d.user_id = p.user_id), 0)::bigint AS last_seen_ms
+FROM (
+    SELECT u.user_id, u.is_admin, u.is_guest, u.user_type, u.deactivated_at, u.erased, u.locked, u.suspended, u.created_at
+    FROM users u
+    WHERE (@search::text = '' OR u.user_id ILIKE like_contains(@search::text))
+      AND (@guests::boolean OR NOT u.is_guest)
+      AND (sqlc.narg(admins)::boolean IS NULL OR u.is_admin = sqlc.narg(admins)::boolean)
+      AND (sqlc.narg(deactivated)::boolean IS NULL OR (u.deactivated_at IS NOT NULL) = sqlc.narg(deactivated)::boolean)
+      AND (sqlc.narg(locked)::boolean IS NULL OR u.locked = sqlc.narg(locked)::boolean)
+      AND (sqlc.narg(suspended)::boolean IS NULL OR u.suspended = sqlc.narg(suspended)::boolean)
+    ORDER BY u.user_id
+    LIMIT @lim OFFSET @off
+) p
+ORDER BY p.user_id;
+
+-- name: AdminUserCount :one
+SELECT count(*) FROM users u
+WHERE (@search::text = '' OR u.user_id ILIKE like_contains(@search::text))
+  AND (@guests::boolean OR NOT u.is_guest)
+  AND (sqlc.narg(admins)::boolean IS NULL OR u.is_admin = sqlc.narg(admins)::boolean)
+  AND (sqlc.narg(deactivated)::boolean IS NULL OR (u.deactivated_at IS NOT NULL) = sqlc.narg(deactivated)::boolean)
+  AND (sqlc.narg(locked)::boolean IS NULL OR u.locked = sqlc.narg(locked)::boolean)
+  AND (sqlc.narg(suspended)::boolean IS NULL OR u.suspended = sqlc.narg(suspended)::boolean);
+
 -- name: AdminUserListByLastSeen :many
 -- AdminUserList ordered by last seen time: every user's, from one
 -- aggregate of the devices.

@@ -572,6 +572,39 @@ func (q *Queries) AdminRoomsStaleSummaries(ctx context.Context, db DBTX) ([]stri
 	return items, nil
 }
 
+const adminUserCount = `-- name: AdminUserCount :one
+SELECT count(*) FROM users u
+WHERE ($1::text = '' OR u.user_id ILIKE like_contains($1::text))
+  AND ($2::boolean OR NOT u.is_guest)
+  AND ($3::boolean IS NULL OR u.is_admin = $3::boolean)
+  AND ($4::boolean IS NULL OR (u.deactivated_at IS NOT NULL) = $4::boolean)
+  AND ($5::boolean IS NULL OR u.locked = $5::boolean)
+  AND ($6::boolean IS NULL OR u.suspended = $6::boolean)
+`
+
+type AdminUserCountParams struct {
+	Search      string
+	Guests      bool
+	Admins      *bool
+	Deactivated *bool
+	Locked      *bool
+	Suspended   *bool
+}
+
+func (q *Queries) AdminUserCount(ctx context.Context, db DBTX, arg AdminUserCountParams) (int64, error) {
+	row := db.QueryRow(ctx, adminUserCount,
+		arg.Search,
+		arg.Guests,
+		arg.Admins,
+		arg.Deactivated,
+		arg.Locked,
+		arg.Suspended,
+	)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const adminUserList = `-- name: AdminUserList :many
 SELECT p.user_id, p.is_admin, p.is_guest, p.user_type, p.deactivated_at, p.erased, p.locked, p.suspended, p.created_at,
     coalesce((SELECT (extract(epoch FROM max(d.last_seen_at)) * 1000)::bigint FROM devices d
@@ -763,6 +796,93 @@ func (q *Queries) AdminUserListByLastSeen(ctx context.Context, db DBTX, arg Admi
 			&i.CreatedAt,
 			&i.LastSeenMs,
 			&i.Total,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const adminUserListByName = `-- name: AdminUserListByName :many
+SELECT p.user_id, p.is_admin, p.is_guest, p.user_type, p.deactivated_at, p.erased, p.locked, p.suspended, p.created_at,
+    coalesce((SELECT (extract(epoch FROM max(d.last_seen_at)) * 1000)::bigint FROM devices d
+              WHERE d.user_id = p.user_id), 0)::bigint AS last_seen_ms
+FROM (
+    SELECT u.user_id, u.is_admin, u.is_guest, u.user_type, u.deactivated_at, u.erased, u.locked, u.suspended, u.created_at
+    FROM users u
+    WHERE ($1::text = '' OR u.user_id ILIKE like_contains($1::text))
+      AND ($2::boolean OR NOT u.is_guest)
+      AND ($3::boolean IS NULL OR u.is_admin = $3::boolean)
+      AND ($4::boolean IS NULL OR (u.deactivated_at IS NOT NULL) = $4::boolean)
+      AND ($5::boolean IS NULL OR u.locked = $5::boolean)
+      AND ($6::boolean IS NULL OR u.suspended = $6::boolean)
+    ORDER BY u.user_id
+    LIMIT $8 OFFSET $7
+) p
+ORDER BY p.user_id
+`
+
+type AdminUserListByNameParams struct {
+	Search      string
+	Guests      bool
+	Admins      *bool
+	Deactivated *bool
+	Locked      *bool
+	Suspended   *bool
+	Off         int32
+	Lim         int32
+}
+
+type AdminUserListByNameRow struct {
+	UserID        id.UserID
+	IsAdmin       bool
+	IsGuest       bool
+	UserType      *string
+	DeactivatedAt *time.Time
+	Erased        bool
+	Locked        bool
+	Suspended     bool
+	CreatedAt     time.Time
+	LastSeenMs    int64
+}
+
+// AdminUserList in its default order, user IDs ascending: read in the
+// primary key's order, with no sort, last-seen times for the page only
+// (outside the subquery: rows OFFSET skips are computed too). AdminUserCount
+// counts the users it filters.
+func (q *Queries) AdminUserListByName(ctx context.Context, db DBTX, arg AdminUserListByNameParams) ([]AdminUserListByNameRow, error) {
+	rows, err := db.Query(ctx, adminUserListByName,
+		arg.Search,
+		arg.Guests,
+		arg.Admins,
+		arg.Deactivated,
+		arg.Locked,
+		arg.Suspended,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AdminUserListByNameRow{}
+	for rows.Next() {
+		var i AdminUserListByNameRow
+		if err := rows.Scan(
+			&i.UserID,
+			&i.IsAdmin,
+			&i.IsGuest,
+			&i.UserType,
+			&i.DeactivatedAt,
+			&i.Erased,
+			&i.Locked,
+			&i.Suspended,
+			&i.CreatedAt,
+			&i.LastSeenMs,
 		); err != nil {
 			return nil, err
 		}
