@@ -94,10 +94,11 @@ CREATE TABLE e2e_to_device (
     user_id    text NOT NULL,
     device_id  text NOT NULL,
     stream_pos bigint NOT NULL,
-    -- The order messages were queued in, which they are delivered in.
+    -- The order messages were queued in, which they are delivered in (a
+    -- sync reads a device's messages in this order, filtered by position).
     msg_nid    bigint GENERATED ALWAYS AS IDENTITY,
     message    bytea NOT NULL,
-    PRIMARY KEY (user_id, device_id, stream_pos, msg_nid),
+    PRIMARY KEY (user_id, device_id, msg_nid),
     FOREIGN KEY (user_id, device_id) REFERENCES devices (user_id, device_id) ON DELETE CASCADE
 );
 
