@@ -78,7 +78,11 @@ func migrateLocked(ctx context.Context, exec func(context.Context, string) error
 		_ = exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)")
 	}()
 
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithDisableGlobalRegistry(true))
+	// Migrations are written side by side and may land in another order
+	// than their numbers: one numbered below the newest applied is applied
+	// rather than refused. Each stands on its own.
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithDisableGlobalRegistry(true),
+		goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}

@@ -6,10 +6,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pressly/goose/v3"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/testutil/pgtest"
+	"github.com/hearth-hs/hearth/migrations"
 )
 
 func TestMigrateIsIdempotent(t *testing.T) {
@@ -55,6 +57,38 @@ func TestMigrateConcurrently(t *testing.T) {
 	require.Equal(t, distinct, applied, "a migration ran twice")
 	var users int
 	require.NoError(t, pool.QueryRow(t.Context(), "SELECT count(*) FROM users").Scan(&users))
+}
+
+// TestMigrateOutOfOrder: a migration numbered below the newest applied one
+// (it landed later) is applied, not refused.
+func TestMigrateOutOfOrder(t *testing.T) {
+	t.Parallel()
+	url := pgtest.EmptyURL(t)
+	pool, err := pg.Open(t.Context(), pg.Config{URL: url, MaxConns: 2}, discard)
+	require.NoError(t, err)
+	defer pool.Close()
+	require.NoError(t, pg.Migrate(t.Context(), pool, discard))
+
+	db, err := sql.Open("pgx", url)
+	require.NoError(t, err)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithDisableGlobalRegistry(true))
+	require.NoError(t, err)
+	sources := p.ListSources()
+	require.Greater(t, len(sources), 2)
+	middle := sources[len(sources)-2].Version // not the newest
+	_, err = p.ApplyVersion(t.Context(), middle, false)
+	require.NoError(t, err)
+
+	applied := func() int {
+		var n int
+		require.NoError(t, pool.QueryRow(t.Context(),
+			"SELECT count(*) FROM goose_db_version WHERE version_id = $1 AND is_applied", middle).Scan(&n))
+		return n
+	}
+	require.Zero(t, applied(), "rolled back")
+	require.NoError(t, pg.Migrate(t.Context(), pool, discard))
+	require.Equal(t, 1, applied())
 }
 
 func TestMigrateWithOneConnection(t *testing.T) {
