@@ -173,6 +173,15 @@ type Event struct {
 	SoftFailed    bool
 }
 
+type EventSearch struct {
+	EventNid  int64
+	RoomNid   int64
+	StreamPos int64
+	Sender    string
+	Key       string
+	Vector    interface{}
+}
+
 type EventTxn struct {
 	UserID    id.UserID
 	DeviceID  id.DeviceID
@@ -248,6 +257,14 @@ type Presence struct {
 	LastSyncAt   time.Time
 	DueAt        *time.Time
 	StreamPos    int64
+}
+
+type Profile struct {
+	UserID         id.UserID
+	Displayname    *string
+	AvatarUrl      *string
+	Fields         []byte
+	DirectoryWords interface{}
 }
 
 type Receipt struct {

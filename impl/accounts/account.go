@@ -72,6 +72,9 @@ func (s *Service) DeactivateNow(ctx context.Context, user id.UserID, erase bool)
 				return err
 			}
 		}
+		if erase {
+			return s.clearProfileTx(ctx, tx, user)
+		}
 		return nil
 	})
 }

@@ -149,7 +149,12 @@ func (s *Service) insertUserTx(ctx context.Context, tx pgx.Tx, u db.UserInsertPa
 	if err != nil {
 		return fmt.Errorf("insert user %s: %w", user, err)
 	}
-	return nil
+	if u.IsGuest {
+		return nil
+	}
+	// Accounts start with their localpart as display name, as on other
+	// homeservers; guests start with none.
+	return s.createProfileTx(ctx, tx, user, user.Localpart())
 }
 
 // CreateUser makes an account without UIA or registration checks beyond

@@ -26,7 +26,7 @@ var errSharedSecretOff = mxerr.New(mxerr.Unknown, "shared-secret registration is
 type SharedSecretRegistration struct {
 	Nonce    string
 	Username string
-	// DisplayName is not kept until profiles exist (TODO #4).
+	// DisplayName is the account's display name; empty means the localpart.
 	DisplayName string
 	Password    string
 	Admin       bool
@@ -75,6 +75,11 @@ func (s *Service) RegisterWithSharedSecret(ctx context.Context, r SharedSecretRe
 		}
 		if err := s.insertUserTx(ctx, tx, db.UserInsertParams{UserID: user, PasswordHash: &hash, IsAdmin: r.Admin, UserType: r.UserType}); err != nil {
 			return err
+		}
+		if r.DisplayName != "" {
+			if err := s.createProfileTx(ctx, tx, user, r.DisplayName); err != nil {
+				return err
+			}
 		}
 		sess, err = s.startSessionTx(ctx, tx, sessionParams{user: user})
 		return err

@@ -34,6 +34,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/reports"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
+	"github.com/hearth-hs/hearth/impl/search"
 	"github.com/hearth-hs/hearth/impl/slidingapi"
 	"github.com/hearth-hs/hearth/impl/slidingsync"
 	"github.com/hearth-hs/hearth/impl/stream"
@@ -109,7 +110,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 
 	blocklist := admin.NewBlocklist(a.Pool)
 	a.Rooms = rooms.New(rooms.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Key: a.Key, Logger: log, Now: opts.Now,
-		JoinGuard: blocklist}, cfg.Rooms)
+		Profiles: a.Accounts, JoinGuard: blocklist}, cfg.Rooms)
 	a.Stream = stream.NewNotifier(a.Pool, log)
 	keys := e2ee.New(e2ee.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Logger: log, Accounts: a.Accounts,
 		Positions: a.Stream, Now: opts.Now}, cfg.E2EE)
@@ -122,7 +123,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	dir := directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log})
 	reps := reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
 		Users: a.Accounts, Logger: log})
-	adm := admin.New(admin.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Version: Version,
+	// Profiles changes display names and avatars, with the member events
+	// that repeat them; the room engine reads them through a.Accounts.
+	profiles := accounts.NewProfiles(accounts.ProfilesDeps{Accounts: a.Accounts, Members: a.Rooms, Logger: log})
+	adm := admin.New(admin.Deps{Profiles: profiles, Pool: a.Pool, ServerName: cfg.ServerName, Version: Version,
 		Accounts: a.Accounts, Rooms: a.Rooms, Directory: dir, Media: a.Media, Reports: reps, Blocklist: blocklist,
 		Tags: accountData, Jobs: a.Jobs, Logger: log, Now: opts.Now}, cfg.Admin)
 	a.Jobs.Register(adm)
@@ -132,6 +136,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			AccountData: accountData, Ephemeral: a.Ephemeral}, cfg.Sync),
 		AccountData: accountData, Ephemeral: a.Ephemeral,
 		Directory: dir, Reports: reps, Admin: adm, TURN: turn.New(cfg.TURN, opts.Now),
+		Profiles: profiles,
+		Users:    directory.NewUsers(directory.UsersDeps{Pool: a.Pool, Logger: log}, cfg.UserDirectory),
+		Search:   search.New(search.Deps{Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Logger: log}),
 	}, clientapi.Config{
 		ServerName:         cfg.ServerName,
 		PublicBaseURL:      cfg.PublicBaseURL,

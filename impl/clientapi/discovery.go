@@ -80,6 +80,11 @@ func (s *Server) GetCapabilities(context.Context, api.GetCapabilitiesRequestObje
 		MChangePassword: &api.BooleanCapability{Enabled: true},
 		M3pidChanges:    &api.BooleanCapability{Enabled: false},
 		MGetLoginToken:  &api.BooleanCapability{Enabled: true},
+		// Every profile field may be set (v1.19 client-server, Profiles); the
+		// deprecated display name and avatar capabilities must agree.
+		MProfileFields:  &api.GetCapabilities200JSONResponseBody_Capabilities_MProfileFields{Enabled: true},
+		MSetDisplayname: &api.BooleanCapability{Enabled: true},
+		MSetAvatarUrl:   &api.BooleanCapability{Enabled: true},
 		MRoomVersions: &api.GetCapabilities200JSONResponseBody_Capabilities_MRoomVersions{
 			Default:   s.cfg.DefaultRoomVersion,
 			Available: available,

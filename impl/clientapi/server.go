@@ -22,6 +22,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/reports"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
+	"github.com/hearth-hs/hearth/impl/search"
 	"github.com/hearth-hs/hearth/impl/syncer"
 	"github.com/hearth-hs/hearth/impl/turn"
 )
@@ -35,6 +36,11 @@ type Deps struct {
 	Sync      *syncer.Service
 	Directory *directory.Service
 	Reports   *reports.Service
+	// Profiles, Users and Search serve profiles, the user directory and
+	// server-side search.
+	Profiles *accounts.Profiles
+	Users    *directory.Users
+	Search   *search.Service
 	// E2EE holds keys, key backup, to-device messages and dehydrated
 	// devices.
 	E2EE *e2ee.Service
@@ -86,6 +92,9 @@ type Server struct {
 	sync     *syncer.Service
 	dir      *directory.Service
 	reports  *reports.Service
+	profiles *accounts.Profiles
+	users    *directory.Users
+	search   *search.Service
 	keys     *e2ee.Service
 	acctData *accountdata.Service
 	eph      *ephemeral.Service
@@ -98,9 +107,11 @@ var _ api.StrictServerInterface = (*Server)(nil)
 
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
-	return &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, sync: deps.Sync,
+	srv := &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, sync: deps.Sync,
 		dir: deps.Directory, reports: deps.Reports, keys: deps.E2EE, acctData: deps.AccountData, eph: deps.Ephemeral,
 		admin: deps.Admin, turn: deps.TURN, cfg: cfg}
+	srv.profiles, srv.users, srv.search = deps.Profiles, deps.Users, deps.Search
+	return srv
 }
 
 // API hands the adapter to the HTTP server: the embedded spec for routing

@@ -17,6 +17,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/admin"
 	"github.com/hearth-hs/hearth/impl/appservice"
 	"github.com/hearth-hs/hearth/impl/clientapi"
+	"github.com/hearth-hs/hearth/impl/directory"
 	"github.com/hearth-hs/hearth/impl/e2ee"
 	"github.com/hearth-hs/hearth/impl/ephemeral"
 	"github.com/hearth-hs/hearth/impl/federation"
@@ -64,6 +65,8 @@ type Config struct {
 	Presence         ephemeral.PresenceConfig    `yaml:"presence"`
 	Log              telemetry.Config            `yaml:"log"`
 	WellKnown        clientapi.WellKnown         `yaml:"well_known"`
+	// UserDirectory says whom user directory searches find.
+	UserDirectory directory.UsersConfig `yaml:"user_directory"`
 
 	// TLSIssuer, when set, issues the certificate served on http.tls_listen
 	// at every start, from a CA whose key hearth holds (test networks).

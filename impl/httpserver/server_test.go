@@ -43,7 +43,7 @@ func TestBadInput(t *testing.T) {
 			http.StatusNotFound, "M_UNRECOGNIZED"},
 		{"wrong method", servertest.Request{Method: http.MethodDelete, Path: "/_matrix/client/v3/login"},
 			http.StatusMethodNotAllowed, "M_UNRECOGNIZED"},
-		{"operation not built yet", servertest.Request{Method: http.MethodGet, Path: "/_matrix/client/v3/profile/@alice:hearth.test"},
+		{"operation not built yet", servertest.Request{Method: http.MethodGet, Path: "/_matrix/client/v1/auth_metadata"},
 			http.StatusNotFound, "M_UNRECOGNIZED"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
