@@ -107,11 +107,11 @@ var _ api.StrictServerInterface = (*Server)(nil)
 
 // New returns the client API adapter.
 func New(deps Deps, cfg Config) *Server {
-	srv := &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, sync: deps.Sync,
+	s := &Server{accounts: deps.Accounts, media: deps.Media, rooms: deps.Rooms, timeline: deps.Timeline, sync: deps.Sync,
 		dir: deps.Directory, reports: deps.Reports, keys: deps.E2EE, acctData: deps.AccountData, eph: deps.Ephemeral,
 		admin: deps.Admin, turn: deps.TURN, cfg: cfg}
-	srv.profiles, srv.users, srv.search = deps.Profiles, deps.Users, deps.Search
-	return srv
+	s.profiles, s.users, s.search = deps.Profiles, deps.Users, deps.Search
+	return s
 }
 
 // API hands the adapter to the HTTP server: the embedded spec for routing
