@@ -20,6 +20,7 @@ import (
 	"github.com/hearth-hs/hearth/gen/db"
 	"github.com/hearth-hs/hearth/impl/mxerr"
 	"github.com/hearth-hs/hearth/impl/mxid"
+	"github.com/hearth-hs/hearth/impl/netguard"
 	"github.com/hearth-hs/hearth/impl/pg"
 )
 
@@ -27,18 +28,18 @@ import (
 const maxPreviewURL = 2048
 
 // previewer fetches pages for preview_url through a client that can only
-// reach allowed addresses (ssrf.go).
+// reach allowed addresses (impl/netguard).
 type previewer struct {
 	cfg    PreviewConfig
 	client *http.Client
 }
 
 func newPreviewer(cfg PreviewConfig) (*previewer, error) {
-	guard, err := newAddressGuard(cfg.AllowCIDRs, cfg.DenyCIDRs)
+	guard, err := netguard.New(cfg.AllowCIDRs, cfg.DenyCIDRs)
 	if err != nil {
 		return nil, fmt.Errorf("media.url_preview: %w", err)
 	}
-	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: guard.control}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: guard.Control}
 	transport := &http.Transport{
 		Proxy:                 nil, // a proxy would dial for us, past the guard
 		DialContext:           dialer.DialContext,
@@ -160,7 +161,7 @@ func (p *previewer) get(ctx context.Context, rawURL, accept string) (*http.Respo
 	req.Header.Set("Accept", accept)
 	resp, err := p.client.Do(req)
 	switch {
-	case errors.Is(err, errForbiddenAddress):
+	case errors.Is(err, netguard.ErrForbidden):
 		return nil, mxerr.Wrap(err, mxerr.Forbidden, "URL is not allowed to be previewed")
 	case err != nil:
 		return nil, mxerr.Wrap(err, mxerr.Unknown, "could not fetch the URL").WithStatus(http.StatusBadGateway)

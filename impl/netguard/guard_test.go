@@ -1,15 +1,17 @@
-package media
+package netguard_test
 
 import (
 	"net/netip"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hearth-hs/hearth/impl/netguard"
 )
 
-func TestAddressGuard(t *testing.T) {
+func TestGuard(t *testing.T) {
 	t.Parallel()
-	g, err := newAddressGuard([]string{"127.0.0.1/32", "10.1.2.0/24"}, []string{"8.8.4.0/24"})
+	g, err := netguard.New([]string{"127.0.0.1/32", "10.1.2.0/24"}, []string{"8.8.4.0/24"})
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name, ip string
@@ -47,23 +49,25 @@ func TestAddressGuard(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			require.Equal(t, tc.allowed, g.allowed(netip.MustParseAddr(tc.ip)))
-			err := g.control("tcp", netip.AddrPortFrom(netip.MustParseAddr(tc.ip), 443).String(), nil)
+			require.Equal(t, tc.allowed, g.Allowed(netip.MustParseAddr(tc.ip)))
+			err := g.Control("tcp", netip.AddrPortFrom(netip.MustParseAddr(tc.ip), 443).String(), nil)
 			if tc.allowed {
 				require.NoError(t, err)
 			} else {
-				require.ErrorIs(t, err, errForbiddenAddress)
+				require.ErrorIs(t, err, netguard.ErrForbidden)
 			}
 		})
 	}
 }
 
-func TestAddressGuardRefusesGarbage(t *testing.T) {
+func TestGuardRefusesGarbage(t *testing.T) {
 	t.Parallel()
-	g, err := newAddressGuard(nil, nil)
-	require.NoError(t, err)
-	require.ErrorIs(t, g.control("tcp", "not-an-address", nil), errForbiddenAddress)
-	require.ErrorIs(t, g.control("tcp", "example.org:80", nil), errForbiddenAddress, "a name, not a resolved address")
-	_, err = newAddressGuard([]string{"nonsense"}, nil)
+	var g netguard.Guard
+	require.ErrorIs(t, g.Control("tcp", "not-an-address", nil), netguard.ErrForbidden)
+	require.ErrorIs(t, g.Control("tcp", "example.org:80", nil), netguard.ErrForbidden, "a name, not a resolved address")
+	require.ErrorIs(t, g.Control("tcp", "127.0.0.1:80", nil), netguard.ErrForbidden)
+	_, err := netguard.New([]string{"nonsense"}, nil)
+	require.Error(t, err)
+	_, err = netguard.New(nil, []string{"nonsense"})
 	require.Error(t, err)
 }
