@@ -38,20 +38,27 @@ func dropSchemaIDs(m map[string]any) {
 
 // untypeMultiTypes makes `type: [object, string]`-style lists untyped:
 // oapi-codegen cannot generate a Go type for several non-null types, while
-// `[T, "null"]` is a nullable T it handles.
+// `[T, "null"]` is a nullable T it handles. An untyped schema still refuses
+// null in kin-openapi's validation, so a list that allowed null says so
+// with nullable (push rule conditions' values may be null).
 func untypeMultiTypes(m map[string]any) {
 	types, ok := m["type"].([]any)
 	if !ok {
 		return
 	}
-	nonNull := 0
+	nonNull, null := 0, false
 	for _, t := range types {
 		if t != "null" {
 			nonNull++
+		} else {
+			null = true
 		}
 	}
 	if nonNull > 1 {
 		delete(m, "type")
+		if null {
+			m["nullable"] = true
+		}
 	}
 }
 

@@ -19,7 +19,7 @@ func TestSchemaFixes(t *testing.T) {
 		{"untypes several non-null types", untypeMultiTypes,
 			`{type: [object, string]}`, `{}`},
 		{"untypes several non-null types beside null", untypeMultiTypes,
-			`{type: [string, integer, boolean, "null"], format: x}`, `{format: x}`},
+			`{type: [string, integer, boolean, "null"], format: x}`, `{format: x, nullable: true}`},
 		{"keeps a nullable type", untypeMultiTypes,
 			`{type: [string, "null"]}`, `{type: [string, "null"]}`},
 		{"single patternProperties becomes additionalProperties", patternToAdditional,

@@ -625,21 +625,6 @@ func (e SetPresenceJSONBodyPresence) Valid() bool {
 	}
 }
 
-// Defines values for PostPusherJSONBodyDataFormat.
-const (
-	EventIdOnly PostPusherJSONBodyDataFormat = "event_id_only"
-)
-
-// Valid indicates whether the value is a known member of the PostPusherJSONBodyDataFormat enum.
-func (e PostPusherJSONBodyDataFormat) Valid() bool {
-	switch e {
-	case EventIdOnly:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for DeletePushRuleParamsKind.
 const (
 	DeletePushRuleParamsKindContent   DeletePushRuleParamsKind = "content"
@@ -2506,22 +2491,16 @@ type QueryPublicRoomsJSONBody_Filter struct {
 	RoomTypes         *[]*string `json:"room_types,omitempty"`
 }
 
-// GetPushers200JSONResponseBody_Pushers_Data defines parameters for GetPushers.
-type GetPushers200JSONResponseBody_Pushers_Data struct {
-	Format *string `json:"format,omitempty"`
-	Url    *string `json:"url,omitempty"`
-}
-
 // GetPushers200JSONResponseBody_Pushers defines parameters for GetPushers.
 type GetPushers200JSONResponseBody_Pushers struct {
-	AppDisplayName    string                                     `json:"app_display_name"`
-	AppId             string                                     `json:"app_id"`
-	Data              GetPushers200JSONResponseBody_Pushers_Data `json:"data"`
-	DeviceDisplayName string                                     `json:"device_display_name"`
-	Kind              string                                     `json:"kind"`
-	Lang              string                                     `json:"lang"`
-	ProfileTag        *string                                    `json:"profile_tag,omitempty"`
-	Pushkey           string                                     `json:"pushkey"`
+	AppDisplayName    string          `json:"app_display_name"`
+	AppId             string          `json:"app_id"`
+	Data              json.RawMessage `json:"data"`
+	DeviceDisplayName string          `json:"device_display_name"`
+	Kind              string          `json:"kind"`
+	Lang              string          `json:"lang"`
+	ProfileTag        *string         `json:"profile_tag,omitempty"`
+	Pushkey           string          `json:"pushkey"`
 }
 
 // GetPushers200JSONResponseBody defines parameters for GetPushers.
@@ -2531,29 +2510,15 @@ type GetPushers200JSONResponseBody struct {
 
 // PostPusherJSONBody defines parameters for PostPusher.
 type PostPusherJSONBody struct {
-	AppDisplayName    *string                  `json:"app_display_name,omitempty"`
-	AppId             string                   `json:"app_id"`
-	Append            *bool                    `json:"append,omitempty"`
-	Data              *PostPusherJSONBody_Data `json:"data,omitempty"`
-	DeviceDisplayName *string                  `json:"device_display_name,omitempty"`
-	Kind              *string                  `json:"kind"`
-	Lang              *string                  `json:"lang,omitempty"`
-	ProfileTag        *string                  `json:"profile_tag,omitempty"`
-	Pushkey           string                   `json:"pushkey"`
-}
-
-// PostPusherJSONBodyDataFormat defines parameters for PostPusher.
-type PostPusherJSONBodyDataFormat string
-
-// PostPusherJSONBody_Data defines parameters for PostPusher.
-type PostPusherJSONBody_Data struct {
-	Format *PostPusherJSONBodyDataFormat `json:"format,omitempty"`
-	Url    *string                       `json:"url,omitempty"`
-}
-
-// GetPushRules200JSONResponseBody defines parameters for GetPushRules.
-type GetPushRules200JSONResponseBody struct {
-	Global PushRuleset `json:"global"`
+	AppDisplayName    *string         `json:"app_display_name,omitempty"`
+	AppId             string          `json:"app_id"`
+	Append            *bool           `json:"append,omitempty"`
+	Data              json.RawMessage `json:"data,omitempty"`
+	DeviceDisplayName *string         `json:"device_display_name,omitempty"`
+	Kind              *string         `json:"kind"`
+	Lang              *string         `json:"lang,omitempty"`
+	ProfileTag        *string         `json:"profile_tag,omitempty"`
+	Pushkey           string          `json:"pushkey"`
 }
 
 // DeletePushRuleParamsKind defines parameters for DeletePushRule.
@@ -2563,11 +2528,7 @@ type DeletePushRuleParamsKind string
 type GetPushRuleParamsKind string
 
 // SetPushRuleJSONBody defines parameters for SetPushRule.
-type SetPushRuleJSONBody struct {
-	Actions    []interface{}    `json:"actions"`
-	Conditions *[]PushCondition `json:"conditions,omitempty"`
-	Pattern    *string          `json:"pattern,omitempty"`
-}
+type SetPushRuleJSONBody = json.RawMessage
 
 // SetPushRuleParams defines parameters for SetPushRule.
 type SetPushRuleParams struct {
@@ -3342,7 +3303,7 @@ type QueryPublicRoomsJSONRequestBody QueryPublicRoomsJSONBody
 type PostPusherJSONRequestBody PostPusherJSONBody
 
 // SetPushRuleJSONRequestBody defines body for SetPushRule for application/json ContentType.
-type SetPushRuleJSONRequestBody SetPushRuleJSONBody
+type SetPushRuleJSONRequestBody = SetPushRuleJSONBody
 
 // SetPushRuleActionsJSONRequestBody defines body for SetPushRuleActions for application/json ContentType.
 type SetPushRuleActionsJSONRequestBody SetPushRuleActionsJSONBody
@@ -12021,7 +11982,7 @@ type GetPushRulesResponseObject interface {
 	VisitGetPushRulesResponse(w http.ResponseWriter) error
 }
 
-type GetPushRules200JSONResponse = GetPushRules200JSONResponseBody
+type GetPushRules200JSONResponse json.RawMessage
 
 func (response GetPushRules200JSONResponse) VisitGetPushRulesResponse(w http.ResponseWriter) error {
 
@@ -12042,7 +12003,7 @@ type GetPushRulesGlobalResponseObject interface {
 	VisitGetPushRulesGlobalResponse(w http.ResponseWriter) error
 }
 
-type GetPushRulesGlobal200JSONResponse PushRuleset
+type GetPushRulesGlobal200JSONResponse json.RawMessage
 
 func (response GetPushRulesGlobal200JSONResponse) VisitGetPushRulesGlobalResponse(w http.ResponseWriter) error {
 
@@ -12102,7 +12063,7 @@ type GetPushRuleResponseObject interface {
 	VisitGetPushRuleResponse(w http.ResponseWriter) error
 }
 
-type GetPushRule200JSONResponse PushRule
+type GetPushRule200JSONResponse json.RawMessage
 
 func (response GetPushRule200JSONResponse) VisitGetPushRuleResponse(w http.ResponseWriter) error {
 
@@ -22240,180 +22201,180 @@ var swaggerSpec = []string{
 	"5oL02v0a5NsQu8Alg9WahX1lixVwGPIHQu+dLJxy4mKaWl/jTrK7GIXiisZaHvbnGb6vQb2V0MSQbA4j",
 	"Oeo72ddwoFLDv8vFnclosGj5zAkHsbxqK8UggIyjRF9ku9R7uSQrNFaW3uTcC8ABdVPVfS8EmGAUgjgo",
 	"9I3Gtb1QFUoJ9xfTWDNx8wpCgIM/CMJmzU18CWgWm6WBVUzgLJGDwijQD6ZmqbPhg74ewPrgy0mKzHTz",
-	"QGgcBRSCSHgzOLg95Cs17q0xXgO4ZvRg83cEKzbcRAzEbA8y5t8RNr/gFCA0fFuAOBO7b6g7YjDbmj9r",
-	"dFjVQMQ2atzUQKZhvl/WgwFUwWR8wJqCLOZmBG5xbGkHjUB6JxaZb7xcSDlrOUwbMBlsfz9wBpM8GQOE",
-	"xKsQRREcZLDckLrxQKUXyMZDZTgabIcmJeQz4PBnlCDtjeamIqrnqKZeuM57lEA5TpcBmHJIg4Q5yCX7",
-	"m5XQFT/DWCor7BOYIWy5024mVCkMM6qu0zDlc8uSm7C2GkndwN5hbG2ex6bGqadu/7FyWyZL51r7agy0",
-	"543diCnsSh+z+Bew7C5BfC1LJbOw1eKFwB2210sclt326HhYXX75aufIb2oPKiZ5AhBmOaib0jB/kKIw",
-	"ynAEMDfobpXmMfhzGcQERO3NjvENK8NCkwv4XP4PE46mSN3tTJtstft+Y7vpi2MurLQGelGWyNarehsy",
-	"1A3AnfatYjobQQnD369pBDhs89i2moghBzMHNwvRSj+QWFdynSUJoEt3ujDfIJv225g8wCjQxLkNtII4",
-	"pMs05/qFL955AmckTs4Xl+cAsjM2By+ND9/tdx35dZFj3pq8/JoDDnvyzjrf7OKylRk6VjCMR0qLd7mD",
-	"3nfNKUpTGNXhsmNHn714S5vdiMqhSpeiYoHG46wJ1n6izKQ6H7HTetX7vG3vv+p2inHb/aDtDtBmvWKF",
-	"+gbTjdrQqxk6o5ual3ijhER9fEJXwT6NCeAliPX7uZGAb+aIRp8A5ctri+t/8nX9B9kBaHObzrHGHyw3",
-	"gYY+oJFLgifv1vEC5ns32oln17zbVx6DVjtP20XVRGHm3dUo0xZD4nLFFb4Flgea3u/E6i3D1VtZIaXT",
-	"G7J0gOj1fiy3ZTgb8bu6vU4RpC0I3XBJ7iGcbk0qLhMmCOEwI1ZYfSmVt9W3EFC1HrkDiTTqp2KsOeep",
-	"2EKl1//JoNI+EfZee/+Uf+Wm8Mabp4ZEikSUiBgnTQWfRiF8s946TP03WNGTvPdNiQQy4rH4pi4xLxT1",
-	"nSlfoxdvPl15vlfol94ij+0hKcQgRd5r79X55fmF4nlzCerJ+QOM47N7TB7wRL34TrSX5+tHb6asnuK4",
-	"5dXqKvJeix//AeNYdvHEKau7hhzu5cXFir4F0jTWF7PJH9onRyFjF6oafeUlNMSLF0VaS/fEDr+5+CZ/",
-	"g6t+EIgOZkwgoIYRiBKEEeO586poYoJBSmIUVv3jO0HxSfbYFCArT7vyrS7oHeBRHwVGL7/99vJ7B76q",
-	"G952XUWr6zI0HvaI2n22/u7ZjpBlaUqoGx5f67aDnp7oBkLeFuksnTGDiltet6+odsvYRCOiJIb16634",
-	"5VwC3vPzP3PGbLjoNoxlMXQKttZHEqSrwZw2W+I+MetCYVZQ44qTxeVEDjOJSXg/ecyk3HxqQ7I3ovnP",
-	"JLyXsldHnEMurXG/a4Eg+HEpD9SgXhXI4p7pVzBtnYN/uh0UvQUAnMLRdUN3RjGcDNHvO7aJXu1qom92",
-	"MVFFmZKY1VSIfr998mu/52rN77dPtxuSy9+l4MkMNMAOjgbka0juObxX9K/v7mkk0JFAt0igbfKMZSyF",
-	"OHIXadeqw4lJNQ0GJ7op246k88xl20ERwxDibUg62KaQG+l1pNceoq6wzU0ey39fRU+TVNCPwC7CDGQu",
-	"vr4p2jtReHX4VjrfGgmvk9Jny9QaZQqobu5x1dbPl2K/vXi5AcTvNA6Z3BhzF8fcDvQhePvmfXB98+bm",
-	"12vP9z4E7z7+8ssP726uPv4S/Pjm6ucf3hudHuwOkYwDnm3mCGmDyX64WItpX/OztseDOmd7U674xbXq",
-	"8+KTTurUwtz+ZuVtGZ8HCeQgD+G0au8Zn3/I2w1K3nmqhgRgMIOJeAfXrteBNv2tpIrMMY/Q2bna0HlK",
-	"yRRJ//zKjyp3DwtixLjpS7BA8MH4IYIx5Cuj5cuMoFjdAqx+DylhLM+xFVDIIO/OtOWgQRrAk1HUaQh1",
-	"GTnjc0LRn4pdQhxJBxWnaBUSwSCcgziGeAYF/sxJZDsu10RVay7HYaMzKpweRbe114gYyyDtXIx6RklS",
-	"HsgIjLWno3BW6C29TianyyAh0SbT61E2ghmFCxL234KKJ3XvsRpMqU7Kit6NCcwLtZ1BC3BsiNZyKg6k",
-	"1POpbAfSrdSypW/pi5IzebcWMROTGcKTGeSlx7pZZ55BLP6EP4sON/ptexjNVuBD18aLpMl7UHPLKGmL",
-	"oisiUYVDmKOrT7WxvzL6ASrGl4NNVEs/bZvv5feDzVcNItr2vbZJcevpfQmMEJiEBE/RrE3teydbCIjW",
-	"GNkA6J6cZ6mIMjhn6E/omlHTDWmP8mw/iBPpslFctp9nRB6wgOnkUfmgiKQYT5NH+bHDOv9OQas46W5b",
-	"RTmFs0VSdTnDqk+DfRmn0YvvZQ3xzS5THCWQZFwwwGrvIs705cXFxYXv4jPcTnL9HhdIyCE/Y5xCkNQQ",
-	"04RvvjeHIE9JqM/s7D1iKWFFuHEPOBVD3MgvffqK3q8u/mZwoqitsZpYx4AUZo1Ojf33rY29Uw7R3xiz",
-	"gdXnuOy0O+B5k0dhGJA/OrC/jzqgWrQ/LVZYHymHychVR646ctWRqza4qoisQPAhDyq2sc1fafxJtWzl",
-	"liscQwzqxCct9h7zqJx5xkGs14lNfUCc869LEL9GCZjB1863Hd8jM9VnQKfXZ3sz4vMsucMAxetfjW7y",
-	"IU76jvSAIj53GahyLTePNIdoNueDDKWsojXyLrKLU5LKD6DmTn4oSotleoBlFrL6lprxbR0I383AJP+Y",
-	"gFS5KZRTdVOS6jlD0/U6/pHC2YralX9Kse3LA7xL+023ZVWu/QReer1UvRxjKwCqgsSvHlYV/jXo3Pqn",
-	"pTLuzL58uStXqVEJPgUlOOOZThzJ2lSDD7KdzD/iqPoWlYUG9uG0CJopJYnX6Tg2YPSaNVOMSq24hewr",
-	"rcnMVt7E9CLsqWj2/Qx2nAq6pIIXigxsT8DqOR3SSXIuXybPa+/r8plyshBZz3QdUyPJVfvIBf2W93Ci",
-	"Pl55UO7hVzkYecj9Ofgcq3bu2PnqNLGzcHpTLlDuz54vbXxdJlNiKtHU5FH8dRV9pG9iBFjrFbCan8rl",
-	"3lcbeYhr2QKBGhs38tDWq2MjLdLG5g/nLFI55Jo5ZupVVwsNWRbq8JTM8HzvHpPw3vM9VVHJ9+4ANscX",
-	"N1LPHLE7u/9YZbECjC9yOHZoNd+2YT/L0f5pMkeQAhrOl22Yf52CEP5X0dId+YfAepbNZpCJgrcEx8vW",
-	"y7JtCFVxbi2jA/iqE5yu03vHildHRtdmQsUhqDecoziiEJeVhnsOb0jD1pxlrbReKwLVMZVWa1GAld2u",
-	"MYI6hWccRnScTleCA7JNNI4Kz6V5eubJo0xI1WF6Vtmc8UzSBhuK+66X6tY4m96E83Q9EvqtzVl9m/K/",
-	"Tq/15UeEqNFifef53tQYGtCebtYyjcrGDTewJF94u9IFDbnJTVKlTxmRSi45r5uDmyt63J5I2KOEwouC",
-	"xcxR2nId7+RLk0cKY2HW7sGhRDq/z6rXM2VWK/srYLGxLjyyvZHtjWxvl2xP/7Y+C3yDox/yEUZ2uCE7",
-	"NKx9ZK0jax1Z64GyVlVko/X19EY2+UzIcFdbRxrUJVGM1ATiWK2GoxCloB6DuT3i3vVL7XA00e8J1kYy",
-	"oxHskI1gN5qabx2K4jjwBpRAxkGSBpwEcNGROFpVDVne5J0OQpUyOR9v7uioJHy3D9lUvIKZ2NKwTGJr",
-	"ZTm6Mrvk8zoVwdirqD1WgpYPiqWQ686P9Z2Ztl9NdIKSyasURW1krF/xX326es+GDSUWqgZMV2s7paul",
-	"NmAUAO7oe1/Jrt1A6ARGKEuq5Jjn3U5k7T6jJr5QBf3c17BCEnrScmUrQ/rlDruTarvFCwyGayb/jSe/",
-	"yAARwZTCEPCS4dVxR7QrsWaQJGcCYYIURUFIYWTAFoXdAYMhhdxWX3GjGoy+pXLiqrZUW0h1yOYSfEvl",
-	"xJUhVze/j/SLvWpDHpIT1HZpopvBTkAU2bOngCgShLKnlCm+A9mshfQM7SZJqCOijZlKtofedwi34Lf4",
-	"OiiCnxaf3xNBPCsE1akBrSiqvoumP1KS6FmGY8gtamk7Fq6htHZpoLtXHIotBhkWvCCgkMlwvXJXmJyx",
-	"oi4Py8KwvlLL3mwD3x6AouyAlPIoJ7RSsNuOoNVWN0Rw0x80IqyLou0GenOx9uExxWEV9VLmz8Ti+LQ5",
-	"eikOsTZ+fbi+un7/y3YRrFk1f8SwI8IwxXXtSKW+j1J1lKq7kaqVJM8tml7eZnB87HnthhQwaHil73yk",
-	"b0fvp0PExBz5/CpObhkTn9el/8nfLa2lgLEHQlu4fzgHeAY/5e32RWYxmYmUITqtvNkrBsOHoLqhdrSs",
-	"tR4tXM8I2Te4sn2GDPKcGMa726hZd+LaBve3GrKNF7kR3ezo9jAnIEGt/n4CqB8fMKTDvv/rAiImO3u7",
-	"CqwqewQzceJ99WeZ/SlP57J21paaOpCPtg+tdHSOGzYtv41YZNnUhzlBzKlo6j/m5IoNVRxyu85iFb3Y",
-	"khlzpQNTYGvz2gkJxlAVg2pphVLD7nwvBky8qEFcI0+7z48kPzCDmDtdhrudanq0KH+osJS1XCG2XUTR",
-	"gtghSMEdilF+JtZkmtV2w3o0r6zAOT3r+SvpDCMvmZ2e0G+VbCi2If2fk6I6WEIivWFzaW3zrVHXGLVk",
-	"BqofukO9q+RcbaZ2E11jU1NCRcmeKaEhjIIsJThQKVjWG06MtVLBZo1RdKm3YIpgbHLdAnFMHnqXIENs",
-	"rX4Qg7vYqYxs3vK233l+pzYt8xYt1AfTnhcAxWL8NuZbWNC4bOl7Gdb/bClTV/KlIjVql1Ejb+hXlmVy",
-	"SUzOGeQBWAAOaO4LtgY+iEEixNIYLJUk7D3KU5fHXI2z3J50ruUae7byegoBh8KDuMVmV7YZzFmHQpUs",
-	"rtK/SUszcqZ/FOOdfwYPHyBjYAarX8/YPUrPSKro5EyWdoNUaUxPvocw4gjEhrw2DfVkuwuRCwju4bKF",
-	"G3XRo/zqF2vt9g728wRctjxjrtcb28BB7iruFHt0JfvILqYRWRAhKvZhtsdqltBYWUoeIA1iuIBxjk8B",
-	"0dU/tneeqaoLWuHGKZVPSEL9ENOk2V2MwvwvTjOZ/arWyMStpXwAMQIssO64KkOMDThJUWj8skAMaW5Z",
-	"Xbpcq1i0Wp5TTrZtPyHJXTZv5O7xPY2MTf1u5CdnERow3CRn4FbBopznqi8sbU5273Wzfb0HVZbpqjE2",
-	"VCU1wjN9+hkMuxQmuNhfKmdmu6FW0WobxhEnoacWsffInd6AnTyqf2izVuktaydgJ+tWPmp/+9Zplo59",
-	"btTsd5DrlpFoS49NOZW3RrDuGM5pZvK/SyNwRPSq7QE2XfhgCPTlxeXwg+4DbSwyQV7MCF1OYsT4BKSp",
-	"cMJCIZw8YsgfCL1X+ZZUVgB5jHbke1P0Frrk+3zo38qriQteFvMOkINojXQkg2H4JjeyWqb5cpwDUUIb",
-	"eFqc+xsbxppaWDx2ytW90H1eiGN8UaDqGngtBqhhcVsW+RJfP+ICifea0WLgEgdmxNT4mBs4nE0F+0yh",
-	"VLu7RoiFwj60tAtJdtAnvEWus+7h7kUl/ub47CZV3OviSCUzKqtatN/CPudtnXG0u6pFA01BMUGBqX/Z",
-	"Ai86ZRzIOUnbZeiz5CBvl6dynoPadn1djpMNVEDl8GzCe5KMVcxsk4wHhZVDyMNdPjbsRVjuDHO/P26O",
-	"bJbKUFVt6Ept51g6cO0starU7VpJKXOUPNK8lHWfqooc4IDytT3sCsLYaXK2VhwzVhPpyqs1g/wj1mV3",
-	"XJjyNvNFb9PKWkOS/djMehyo9j25XuKwx1lWezlxk/UT1YpCYGjRUbt6YK6Qu1dGgANn5tCbLUjvDBzC",
-	"zWdo1tva5n5Kd50evNKt9F57yT0xinSBYYfHyOvOlwJbbZmH/QEuFg1HsQ02u4mVxaRP1s7aKTlkE3Y0",
-	"L3Gck0jPNKyHwFkFSpuKfpp9TERr7b54EvU+O2vZD3crgoCZXMy6Y7H4HNEoEKe5DBia6XrRbaR0I3p8",
-	"Eh2uVftn6HI2xmZ18Ycq/2thDjDqrvj+37JdXvF9QCxaXcCgVdKNZdCDPvUod34g93DJJpWgHNuB/ASX",
-	"7J1u1ucevTGL5mSPwXYKMD2jVWI45T29FXeJGT/g6IyTM4ijFxCHdJm2SnOFHzFAbUEI4rNAkMF8RAmG",
-	"AUeJ9MlvDXW0/d4RaCNkpCbtM5PLfRm9tvwFJGrImhO+McZQW4C6E+/Xt7f7VFRTgOKMOkGwJYRy40Nq",
-	"E10fMRSVKCRW7eL41jihQ6JQHZsvtDmEZ5MsjQloS/Qmv7+jhLFr1WVQ8u3r4p0AxiHNA3Ba73T1JavX",
-	"pniab3zNIWQw8CZDPB3rW8JWdN8DoJWuS1ALKSn9w0o68vOg1KJpt4uLOqoTexZt1c3sXrA5gtL6u1M1",
-	"POWZqSTT7WqYe4bLG7Vxbf2dZoeKituBCjSMYlGKgwFOq8Grb4ffebfJZVVInczGVkXnkWzsCC5dAqiA",
-	"C2paQ527LjpvIKbWvHQNHMy7fdX/AG5bazLLkyWMDfQ3N2LZpgbnqjwIeRnHdyC8L7q6ccja5bhfqpOX",
-	"xpu782S7p57qWgP5nOtCMJV8U+4X/Xz4w77uYxLeu7+vyebjA9uQD2zj29eRu9aezCPbelJSJgdre+v5",
-	"WTT4MSYPA7+9TeWQdncdQ+ayPqlC/9YzWc9QBTxPGG9bU2/6FpGj8GsLVUOa3nkNWdGSo1aWYYCYoymC",
-	"tAs4v8o0n0XrSrIqNzNOtWaJw7JbctkLOE4pZPP1iOKVxGprTT0Luah7vdPi3Shr2wKys3hgO2LArymi",
-	"kAUIB4lJjewG8ZwksFLjowm2HgqP7cBdHHxeDZAv2fceYBwH95g8dKaPfJ8HzV1hNZVKJl5HipW6iuVZ",
-	"+GskY74YkzFvj6e3aAwTxsiEwjINnFF9yBvckOvrj26eInmXX2k8xJUDyETGnqmefymZZohxSI2+th15",
-	"X1cdTF5dvDR4XvreHIJIB8H9TMIiV619O09dh7OBtlc7u8kjitK2GPryDK+iT073RjngEIc34oLGhTaX",
-	"3q0giX7es6p0JOPeHtJS7CBZvNrcBMRxFwAC0eY0gYCJUHXVqlsdAX+pNdxqSN36wTMEx8sdRtNh+JW3",
-	"6J4N2FrDVRotTEEaC71Cx9iHfyA+J5mKWX+vXwRkam8OZpb7BojMaV4rZqhGL86c8v83NMMcj6AOkJOz",
-	"l1PJgXtHU9QhvmN77qeMzV+srMBCdXmcR1GkYsI44FkrAX7SfY6jXEWYUQoxj5eBLOMIzYgla0ioBgGY",
-	"EbMhvxo3lktxgmOEBSjIdKr/lWFTQvR6EFHGgoRVsP/38m6FszhW51VFqDUCcl6dWjqCgaijgGRLGoOd",
-	"4PgQ1qkt4qTNwtKBivtwOjxKa3oFEW3MWcpJpwJCwl74SbUfCmfXqnS1KfO2Pat2Fs9oVMqolJuo7iT5",
-	"Gp5lFJmMTivlJRrfk3P+Z99wt+/6GPF3wbG7H+d3n19GIO8LGSPtSgqTx3soPUocEl9psvhRFJLZK22Y",
-	"00vqjbROVxn430vU/lcFYf+VfPlyzv/81+/g7M9b8Z+Ls++D2//x71++nK/89B//8z/+ur+UXKPx9BBE",
-	"T4XgHOoS2S8CI2Ftn7DMErH2FDaow+PBCqfLl56TVbIqTdo0/BF5HZF3SOddtYcE4eqPl9vD5NNOpzYK",
-	"OTchZ9MqZYaVz125AD5Vmm056RJDyujQ21StX/5t3Kj1wX+rWbkqwOusK9GWidkeC9f7eDaH1RCWmymK",
-	"OaTN32cQQ4rCgEFAw3nAIU3sdb7Er6bgvKY90RClZ5W035hr2CIcxlkExSNUoBPsM4s5VRKA0YiqMNy0",
-	"oWpWGIQZB9jmL7ML/9ehcHqn+aHTjM0h7WBmqsmgRvbKvLanpTTtdlkTjSyvO3kGtRUa0mRr6LBq+jHa",
-	"fMwFUN386+6RJVlZDLD5Xavr3UtA0VwDctUCqxsWENOr8ZtgNu9HL1KDdSg/1L08YCnMm+hyi2YxIX5V",
-	"eD+cV+iG+AxSWyXoblzP7fzyxTJAUSBfm2/9vROBSepsnxoqqK/uW7rjM8yvfJzvIP2onWYxZJMuEfdZ",
-	"tBpWyM1icgfibt1ATw6bsV56hNuD5qYKvmqpbmD+32pbW1W4qkA9VGA9Ck70NHkUPzoVRsy35WR/0mzO",
-	"bg4qnn/z8sa+l+Go+DeD4g/t2WIsFN1VB0tua6euHCdZ58OIYn4nmY1IsgHjOHHcsRq5Tx13LNawOzgl",
-	"dC07GphySFs7Dldt1snbMiRY2dHdiwqLU3+XdzMFMBcPB12qdb7E51iqZIwE3o2aNKnQQZcMfBO2eX2P",
-	"orA/g+lF8M9Wfj4LvNuVTDt8GXMCOL0mL4ZYuAhHVl6MWE4SP+iWIyt2oYsKXBsldFbrcKiWIweuceBn",
-	"gW5DcOChMG1kvEMyXp1Rwf5ElTcYLndUawqHVVyoNz/A9BldCTK6s1a05oRw57aXp52U4bOMRleI+QLg",
-	"6IXMxdThJvzKs6K9jm1vwXvdwslzR3P2ctsRnIIs5to90/ML1j4TNKTTe5gY9+2+Us13JAjCc3SHdBYq",
-	"8+tw3zxAW07tIwDsnkp6zMJzPFl4VvjlASfKGY4nC0ptd+l6Bol53qiqlS5ZG3L2PSnDS21Xx3AOw/tf",
-	"Nbd4o5qr6odOrL/gM21adSkOEpFMlcRBTEIQp4DyrVetr0HAoHo/b1eRTXALJgDFEy2ub3JuaNMnylY3",
-	"5LMe4gcxwga6devu1Zhyit9AjKI8BdlOXVI/V/bdzcBOK0BhQ/RKGGIR3gi/PlxfXb//ZbsI9kEuc8Sw",
-	"I8Iw4aEvU8Lnac7b3YGEk7dOC+8gEBda3TsUV4t89b+mEeCwG0PG99XhqxLYvYgOH7eaCccHKOWit/0W",
-	"hPdZ2lLIJU9k3lGv4t+68/n3KbY6ksG2yMD4nJBmuyKDQSy4p0gBO1RXeoqjscLAERO8i/6Vlyx5clfE",
-	"3i4/yy7b4xZ+SxWUUbMbMbyHZjciq0nejTh6SGrXseHoFow5TfQcdaKRGvetE00emUrV3Uc/eru8zjsd",
-	"AUGbB2KVHYza1kg7jtrWiPrbQP1CMCpnmRHjD0h3e+YYP7wmaED2URMcFbRSQcsJqCUuLj9GPfI7Vetg",
-	"2LQXIJ4Rivg8qXrOJ+cJnJE4Ce4kCp8vLs/DjC7gy2+/vfz+DEB2xubgpTEnjXCYDPIUN9up2C5faM1O",
-	"wtCWbqYC7Q6/4QIe1b3kk+oZyvHGl6A9izVrRqgV4hkuNdSxEYwTgu8+JsCZInuT2ihlGlJm8qj/0eN5",
-	"pCSc7pisfXgUjHz3gJ8rDh15RiVoVIKezbvMTojxWepWG9PUmHpnZALb1QMrr0AgRoDB1lQ8on5w/Ea3",
-	"c+EXDtY7kx+aX/c623r0TrnzIsdWY1myUX1lfzFF7rXnO9EzjQXnj4vudAp2CkNOWlKwr1DUHWgJJrkD",
-	"eP8kNEy2AcBI3xjVy13HqO5FaL46qpQWEskTmNxByuYodcVyub+vfPIoU5J3lKqURaHfqR5Dob/b+49e",
-	"3RAZJtcv8aLrfuwy95Al2r1nHe+iDwtUlkzXfJQrYxjribNA5+wcaFDGATUXhmAc8IGm2XFZBEmcKaAc",
-	"hSgFSu1zo08JYjfq/Iilfe8HXQ19f8JpfRKuTifbN+b78uWvOy6DVMOj00h/tD46TgmdtdXrUN8/q+xb",
-	"x3vDGItD7E0h0Ulyrpc4tDI72bbS7oQusypGuTBsOUk6qyitQL9idEN4gTj0fO8PgrDnezEEC/GnuNOY",
-	"LG2JMpwZSkOF8wzfD6ZMWJQdmz7QyIknDkutyFQWSb6bNa8rruc8qPbhewvEkM6hUjmZlKIFkEej6hsa",
-	"8xY2Ivb6pfZ5ZanBum/JorHSKlnU918ZpPsn9zXLquKlQ9Tnldznq1QGdLo0FSCRa3m6rZi2x+Kro7Vs",
-	"p3JbChMr9YqvYuC3y6vouRvOqtUyGZphGHUd/o3o8Ul0uFbt95Cgb0P5OYzcGml2cJqFUaA7ttkW/lu2",
-	"/KAaqljAE9K6FRzaMjY0Esbpku3dNRp9ryPP55OphLopz0NuWe/I8/Cf5jwPR64e3qPw3i5e5NeTFivj",
-	"g8uJPLio27YVk+Xnw2Cv+9SSng4GK5+TPuCgCByOCmArA8fXKR5XgZWp3IS2lBWWs3tMpMBpN53ZJsOE",
-	"B9uZcFi1aEDz3vErIFUraJuHtAQAO0TKmFJJsb1pg5N1ekWIOlVyufN8b9qDeI7o+X6v5vGhn8uruqOa",
-	"025tPzbaphBEQQLovRZ+ZtWMQf4ZguiDbLct95fBNK/kfJrF8TIQezOiR3Le8ek8f47op719M2pvmyIy",
-	"BNGLDxodnVE4hCjlk0f9j5tlCp/qfiMt8ZSqzwE6jVR24yRNNFI3UNiv08PtwTitDEHqfC4ZGIoOk1IT",
-	"8LVqTLvwR/eKPUu7CIQVn7LJI/+aZ48yhhupDs/Rr8w8owTXfqS61Ty4+wchCUeDPbIXfI/EC5PClFDe",
-	"VltCfB/SJLIXDKrXFZTtnluJyePVGQUGIjx7Ual52mZjfeX1QX0XTVK1HFRMbC844DQ48kkWZzWgshuq",
-	"Mogjjaj6+tOh2IgOpXfUQSo2nTefA1RZtpLp5ii0mZpDaj7igYWLHoA6VVgm2wzp1xzw/ZLlptbgAeyu",
-	"R2ZIlQdbZ8Hyp5/g8snpvP+B+PwnuDxxbpzDZIhwRr1FkzEsR9Q8YNDk3N+mIn7nbUwCBEPt87zqkN9O",
-	"FRIZNFEM6NbsTEuF1rRbIvNtespIIaPK8nxVliN1DltLhPJlivBs8pgxSNvvLoLWlI2/mxOo0Zw5gbtP",
-	"4XG6pXGUQJJZcqypE7DUgq6Si254O7527odUMtyao0V9HrO0jE7DR+80nKUzCqIWt2Hd4CheIMoYiyCk",
-	"EHBC68m72pNydV5ZfA/Dh8A5d1+18e4zJVOYxiCUxagDcSYu7zIrPUZdbQia1ARk97dhENBw3uYdJr87",
-	"FdjA8CsP7gCX7XdAcWptQQg4nBFqDGmSAXkqn4/tpqFTRTU/y5xCgXLMNGpUKkFQWwuEwziLYJBSMkUx",
-	"tChfjaB+7dLpUDJD2hJ+VM2ffG9GSSaUN8Nm5afgblnjSfUm97AWtp8HM/ryQQFSc9h+Y/FdHtIlVAp7",
-	"6SpMfC+vT1+sdMX4c34nUMcv/pQYWP7JSWpMM9D0PyU0glSDpdg4DHXRCoDvjaNozOOQOrC2auNblxg2",
-	"Y/cKlu+en29KaS2pnyVetpeVdgperDAfk7CV52xeAYUsi3kfYd2G9y0/zNFsHqPZvN9cftfWTOtfBb+F",
-	"xbVmYjuGrGqasQYIT8mWA133GOfami2m0VZyrbIpzoRaXiJKL4h3M/iKQ74N+Bsf9HZKxG+LEVt11FMx",
-	"bVxLQLSolDi6Ie/hAoWwt99C3tHpune0rgQrMQ2VGKy+QnA7KeJ3EblfJa0CAgdigRmQVFRydIXUL9Q+",
-	"pXXVRjxtCeKYPStc/6Awy8MrQziE63QUcQhapTf0rtx3LPNCHqQUMrg6fa6Vk+k0Rlh8I1j/I8NgAVAM",
-	"7mLYI9Qut5KvE2yXMX1t0bpR2063/grdnmOvM7XeW6lRSuwXyBnEiHEDTykbEAwDATxZpykodPoO1lR/",
-	"gqgP3KHZFvjQazvSyNiET5mJzU1JVO3LS6rBduCu3VxzitIURlUHAIdgYldOvIEipPMluuvOa6MZTOcw",
-	"gRTE/boVB+DmWFHvV15hQBw7pKlrjHNrOoIOQy3LkgTQpSl4cQ4paSnq4Pp+YciJea7wNU97FLRcuZPz",
-	"WoYke1Oj9o8SKNlvV3Iv3a44jwzLcC5MOJpqnmZAr+KO3LaB6hj9Vq8XoUPLGmtxI4FtrtFG4YX3QweJ",
-	"C3+Ip144+82u+IxK9uAMZdn8GbDfInPOtvnv8THSNXnNLs7NyBpJoDQl0y1j9XmuUHyMgNmOX+A+nBtk",
-	"WkjRdDmJiWKH1vuNVLZ/1q3eLt8U1Y067zt5IaTdlWNsw8diCxofTyJ+RWbrPJMn+eJnQu6ztM+ZTx5T",
-	"SjgJSfzkevyfdAcnU1BaNt7c9xjBOGK1u13HHaehlxVkP6LZTtAsP34XNJtBnqPWB8iBLhS6JRTb5vkX",
-	"BDIefUhi5nLgzNvwPGyMwO2cdhsYvh48xR20nUXL1OzLq/duolmMh6KDIRq5+JFhilNxlsnqwEd5PKKW",
-	"FbUUPmnv/kn1kjp5FGfQKo7fqObvXSWxg9u/46Nf37fDYSsw7SAC7GSqIw+G1IJKX6hK1i2BaUeGkqcc",
-	"HvZcy6xcfHu0dOUiI0onV7PncQSnCMMf84fs/QWDbUBgbrZSvcfDLXRUt0CrgzPm5Vs1c5ZNbw82J5YJ",
-	"KyeP6v8dpUkPADnNQiRf/U51m70h+4FEubugF0khRtFE85OAiynaUk/JZh9TiK8iuZxt6SKDKRFb4D5t",
-	"2KRA847CCGKOQMxOK4hUbu+9I26tBNetfwf7BKlzxN1geu9gadNO+k53ekruiV8enyMtjZfR8TJ6ZJfR",
-	"FdmphmlP7HUj2hw6WQ/rYpyDZZ1HsBsw8xxdrA7c+WUA3Jo8cjB7UleUGCqvrFXrh/hd49mxSg8w6zXK",
-	"7REFdrgpAs/w/LZpKJM85JjLge+YBwURojDkhC4d8zyIYd/nfbyh4ttaEiQMGUi/ZbNnrG/8xkif7hjs",
-	"QYvr7i4BUkfJrHzffgEe55jYozTIKLorKKSN+FhFA3CqsyDGPtaHjrEYw1iMoenE/42tGMOCoHTCM4qv",
-	"IV20uJvNIL8pWw3KzlPA2AOh5vwXnMdmeZVRZIneUoy8QmFie+x/vXYJ3hIUak8vscqoZUu/3IBelVr1",
-	"abPf3z5efbIwXYV3rbf23/I2gyJShhkXEcjBFAKeUadw/Yrm0JC31Z30yEdTxZJiiLVeXZ/8DU5IkeoL",
-	"ECUII8ap6XEsgRECk8XlRObJa0n/p76/K/J9D3hqulsgyHZFXiZfw7MGNSdfw9dfvky+fJmYCDrDGYNR",
-	"AL+miEIWAF4bE2H+3Tee32AnK6dWXVLP4qOjxDJj4weBaR1S6m+eCTlfTUKCp2hW4ScRTCkMAS/1rQaH",
-	"eaf6DIqpyXmWxgRE5wz9CV3x6oRlgD5T86FF5AELYE0emWREIpzvafIov9edOdxOk7tWfSqnc9bLVZcz",
-	"Lc7dTDJ6I0N4VYM4Jg8BhQlZydgRwSmQeaLUwK4JPHRajSBh5tFeXlxcXPjd2NtFrB3bUZcz8xKmIGaG",
-	"HXXN2M8uSUIO+RnjFIKkRj8msvC9OQSRrs+s8e3sPWIpYUi1eexz0sUQMilSr76i96uLvxncZmpr/LkS",
-	"w2lAa6M5Q4/9962NvVNG5nvfXrzcjdD9dmev40MwV+k0B+WPa/HZjwtIKYrgL/n95gR4bsMtD3Yud2Tf",
-	"I/se2ffIvgdn3ymFCwQf8icId/78K40/qb6OEZ80dmPIZpSwMSjmGQex3oJutxPqWyYLyS9oEs6vUQJm",
-	"8LXzJc33yEz1cQHJs73Q8XmW3GGA4iFvdDf5oCd6tXtAEZ+7DNSZ73AORZ6rQYZKIJ+TyFzRj5JUfgC9",
-	"EjmOKpCrCmSbEaNE0sv6aSwvXfQryeYmIFXlp8qpOgZ+8nXPGZqu1/GPFM5WlLj8U4ptXx7gXdpvui0r",
-	"hu0n8NLrpTjmNFcBUBUkfvWwqvCvQefWPy0FdGf+upenaK5/viq1ssy31a8S39vtyAqBS6ZcI+W1smXE",
-	"UP5zEFe99uvwNv2thnyhO6qXtsvxSW/d24Kit5argtFRt0alN+TD/313KveCkbccYtnFXTqaXXw/cq0j",
-	"ckR4evr/AwA=",
+	"QGgcBRSCSHgzOLg95Cs17q0xXgO4ZvRg83cEKzbcRAzEbA8y5t8RNr/gFCA0fFuAOJO7x1kcK0iYlGk5",
+	"tm0LnzV2rCokYlc15mqg2jDfPuvBD6pQM75nTUEWczM+t/i5tENK0IATx8w3Xi6knLUcpg2YDLY/JziD",
+	"SZ6MAULikYiiCA4yWG5X3Xig0ilk46EyHA22Q5NO8hlw+DNKkHZOc9MY1etUU01c53lKoBynywBMOaRB",
+	"whzElP0JS6iOn2EsdRf2CcwQtlxxN5OxFIYZVbdrmPK5ZclNWFttpm5g77C9Ns9jU1vVU7c7Wbktk+Fz",
+	"rX01Btrzxm7EFHYdkFncDVh2lyC+luGSWdhq8WDgDtvrJQ7Lbnv0Q6wuv3zEc+Q3tfcVkzwBCLMc1E1p",
+	"mL9PURhlOAKYG1S5SvMY/LkMYgKi9mbH+KSVYaHYBXwu/4cJR1OkrnqmTbaagb+xXfzFMRdGWwO9KMNk",
+	"6829DRnq9uBOc1cxnY2ghB3w1zQCHLY5cFstxpCDmYPXhWil30usK7nOkgTQpTtdmC+UTXNuTB5gFGji",
+	"3AZaQRzSZZpz/cI17zyBMxIn54vLcwDZGZuDl8Z38Parj/y6yDFvTV5+zQGHPXlnnW92cdnKDB0rGMZB",
+	"pcXZ3EHvu+YUpSmM6nDZsd/PXpynzV5F5VClh1GxQONx1gRrP1FmUp2P2Ie96ozetvdfdTvFuO1u0XZ/",
+	"aLNesUJ9g+lGbejVjKTRTc1LvFFCoj4+oatgn8YE8BLE+jndSMA3c0SjT4Dy5bUlEiD5uv777AC0uU1f",
+	"WeMPlptAQx/QyCXBk3freBDzvRvt07Nr3u0rB0KrnaftomqiMPPuapRpCylxueIKVwPLe03vZ2P1tOHq",
+	"vKyQ0ulJWfpD9HpOltsynI34Xd1epwjSFoRueCj3EE63JhWXCROE8J8RK6w+nMrb6lsIqFqP3IFEGvVT",
+	"Mdac81RsodLr/2RQaZ8Ie6+9f8q/cst44wlUQyJFImhEjJOmgk+jEL5Zbx2m/hus6Ene+6ZEAhnxWHxT",
+	"l5gXivrOlOvRizefrjzfK/RLb5GH+pAUYpAi77X36vzy/ELxvLkE9eT8Acbx2T0mD3iiHoAn2unz9aM3",
+	"U1ZPcdzyanUVea/Fj/+AcSy7eOKU1V1DDvfy4mJF3wJpGuuL2eQP7aKjkLELVY2u8xIa4gGMIq2le2KH",
+	"31x8kz/JVT8IRAczJhBQwwhECcKI8dyXVTQxwSAlMQqr7vKdoPgke2wKkJWXXvl0F/SO96iPAqOX3357",
+	"+b0DX9UNb7uuotV1GRoPe0TtLlx/92xHyLI0JdQNj69120FPT3QDIW8LfJa+mUHFS6/bdVR7aWyiEVES",
+	"w/r1VvxyLgHv+fmfOWM2XHQbxrIYOsVe6yMJ0tXYTpstcZ+YdaEwK6hxxcniciKHmcQkvJ88ZlJuPrUh",
+	"2RvR/GcS3kvZqwPQIZfWuN+1QBD8uJQHalCvCmRxz/QrmLbOwT/dDoreAgBO0em6oTujGE6G6Pcd20Sv",
+	"djXRN7uYqKJMScxqKkS/3z75td9zteb326fbDcnl71LwZAYaYAdHA/I1JHck3iv613f3NBLoSKBbJNA2",
+	"ecYylkIcuYu0a9XhxKSaBoMT3ZRtR9J55rLtoIhhCPE2JB1sU8iN9DrSaw9RV9jmJo/lv6+ip0kq6Edg",
+	"F2EGMhdf3xTtnSi8OnwrnW+NhNfJ8LNlao0yBVQ397hq6+dLsd9evNwA4ncah0xujLmLY24H+hC8ffM+",
+	"uL55c/Prted7H4J3H3/55Yd3N1cffwl+fHP18w/vjU4PdodIxgHPNnOEtMFkP1ysxbSv+Vnb40Gds70p",
+	"V/ziWvV58UnneGphbn+z8raMz4MEcpBHdFq194zPP+TtBiXvPHNDAjCYwUS8g2vX60Cb/lYyR+aYR+js",
+	"XG3oPKVkiqS7fuVHlcqHBTFi3PQlWCD4YPwQwRjyldHyZUZQrG4BVr+HlDCWp9wKKGSQdyfectAgDeDJ",
+	"KOo0hLqMnPE5oehPxS4hjqSDilPwColgEM5BHEM8gwJ/5iSyHZdr3qo1l+Ow0RkVTo+i29prRIxlkHYu",
+	"Rj2jJCkPZEDG2tNROCv0ll4nk9NlkJBok+n1KBvBjMIFCftvQYWXuvdYja1UJ2VF78YE5oXazqAFODZE",
+	"azkVB1Lq+VS2A+lWatnSt/RFyZm8W4uYickM4ckM8tJj3awzzyAWf8KfRYcb/bY9jGYr8KFr40UO5T2o",
+	"uWXQtEXRFYGpwiHM0dWn2thfGf0AFePLwSaqZaO2zffy+8HmqwYRbfte26S49fS+BEYITEKCp2jWpva9",
+	"ky0ERGuMbAB0T86zVEQZnDP0J3RNsOmGtEd5th/EiXTZKC7bzzMiD1jAdPKofFBEjoynyaP82GGdf6eg",
+	"VZx0t62inMLZIqm6nGHVp8G+jNPoxfeyhvhmlymOEkgyLhhgtXcRZ/ry4uLiwnfxGW4nuX6PCyTkkJ8x",
+	"TiFIaohpwjffm0OQZyjUZ3b2HrGUsCL6uAeciiFu5Jc+fUXvVxd/MzhR1NZYzbNjQAqzRqfG/vvWxt4p",
+	"h+hvjNnA6nNcdtod8LzJozAMyB8d2N9HHVAt2p8WK6yPlMNk5KojVx256shVG1xVRFYg+JAHFdvY5q80",
+	"/qRatnLLFY4hBnXikxZ7j3lUzjzjINbrxKY+IM7p2CWIX6MEzOBr59uO75GZ6jOg0+uzvRnxeZbcYYDi",
+	"9a9GN/kQJ31HekARn7sMVLmWm0eaQzSb80GGUlbRGnkXycYpSeUHUHMnPxSlxTI9wDIpWX1Lzfi2DoTv",
+	"ZmCSf0xAqtwUyqm6KUn1nKHpeh3/SOFsRe3KP6XY9uUB3qX9ptuyKtd+Ai+9XqpejrEVAFVB4lcPqwr/",
+	"GnRu/dNSGXdmX77clavUqASfghKc8UznkWRtqsEH2U7mH3FUfYtCQwP7cFoEzZSSxOt0HBswes2aKUZl",
+	"WtxC9pXWZGYrb2J6EfZUNPt+BjtOBV1SwQtFBrYnYPWcDukkOZcvk+e193X5TDlZiKxnuqypkeSqfeSC",
+	"fst7OFEfrzwo9/CrHIw85P4cfI5VO3fsfHWa2Fk4vSkXKPdnz5c2vi6TKTGVaGryKP66ij7SNzECrPUK",
+	"WM1P5XLvq408xLVsgUCNjRt5aOvVsZEWaWPzh3MWqRxyzRwz9SKshYYs63Z4SmZ4vnePSXjv+Z4qsOR7",
+	"dwCb44sbqWeO2J3df6yyWAHGFzkcO7Sab9uwn+Vo/zSZI0gBDefLNsy/TkEI/6to6Y78Q2A9y2YzyET9",
+	"W4LjZetl2TaEKkC3ltEBfNUJTtfpvWPFqyOjazOh4hDUG85RHFGIy8LDPYc3pGFrzrJWWq8VgeqYSqu1",
+	"RsDKbtcYQZ3CMw4jOk6nK8EB2SYaR4Xn0jw98+RRJqTqMD2rbM54JmmDDcV910t1a5xNb8J5uh4J/dbm",
+	"rL5N+V+n1/ryI0LUaLG+83xvagwNaE83a5lGZeOGG1iSL7xd6YKG3OQmqdKnqkgll5zXzcHNBT5uTyTs",
+	"UULhRcFi5ihtuY538qXJI4WxMGv34FAind9n1euZMquV/RWw2FgXHtneyPZGtrdLtqd/W58FvsHRD/kI",
+	"IzvckB0a1j6y1pG1jqz1QFmrKrLR+np6I5t8JmS4q60jDeqSKEZqAnGsVsNRiFJQj8HcHnHv+qV2OJro",
+	"9wRrI5nRCHbIRrAbTc23DkVxHHgDSiDjIEkDTgK46EgcraqGLG/yTgehSpmcjzd3dFQSvtuHbCpewUxs",
+	"aVgmsbWyHF2ZXfJ5nYpg7FXUHitBywfFUsh158f6zkzbryY6QcnkVYqiNjLWr/ivPl29Z8OGEgtVA6ar",
+	"tZ3S1VIbMAoAd/S9r2TXbiB0AiOUJVVyzPNuJ7J2n1ETX6iCfu5rWCEJPWm5spUh/XKH3Um13eIFBsM1",
+	"k//Gk19kgIhgSmEIeMnw6rgj2pVYM0iSM4EwQYqiIKQwMmCLwu6AwZBCbquvuFENRt9SOXFVW6otpDpk",
+	"cwm+pXLiypCrm99H+sVetSEPyQlquzTRzWAnIIrs2VNAFAlC2VPKFN+BbNZCeoZ2kyTUEdHGTCXbQ+87",
+	"hFvwW3wdFMFPi8/viSCeFYLq1IBWFFXfRdMfKUn0LMMx5Ba1tB0L11BauzTQ3SsOxRaDDAteEFDIZLhe",
+	"uStMzlhRl4dlYVhfqWVvtoFvD0BRdkBKeZQTWinYbUfQaqsbIrjpDxoR1kXRdgO9uVj78JjisIp6KfNn",
+	"YnF82hy9FIdYG78+XF9dv/9luwjWrJo/YtgRYZjiunakUt9HqTpK1d1I1UqS5xZNL28zOD72vHZDChg0",
+	"vNJ3PtK3o/fTIWJijnx+FSe3jInP69L/5O+W1lLA2AOhLdw/nAM8g5/ydvsis5jMRMoQnVbe7BWD4UNQ",
+	"3VA7WtZajxauZ4TsG1zZPkMGeU4M491t1Kw7cW2D+1sN2caL3IhudnR7mBOQoFZ/PwHUjw8Y0mHf/3UB",
+	"EZOdvV0FVpU9gpk48b76s8z+lKdzWTtrS00dyEfbh1Y6OscNm5bfRiyybOrDnCDmVDT1H3NyxYYqDrld",
+	"Z7GKXmzJjLnSgSmwtXnthARjqIpBtbRCqWF3vhcDJl7UIK6Rp93nR5IfmEHMnS7D3U41PVqUP1RYylqu",
+	"ENsuomhB7BCk4A7FKD8TazLNarthPZpXVuCcnvX8lXSGkZfMTk/ot0o2FNuQ/s9JUR0sIZHesLm0tvnW",
+	"qGuMWjID1Q/dod5Vcq42U7uJrrGpKaGiZM+U0BBGQZYSHKgULOsNJ8ZaqWCzxii61FswRTA2uW6BOCYP",
+	"vUuQIbZWP4jBXexURjZvedvvPL9Tm5Z5ixbqg2nPC4BiMX4b8y0saFy29L0M63+2lKkr+VKRGrXLqJE3",
+	"9CvLMrkkJucM8gAsAAc09wVbAx/EIBFiaQyWShL2HuWpy2OuxlluTzrXco09W3k9hYBD4UHcYrMr2wzm",
+	"rEOhShZX6d+kpRk50z+K8c4/g4cPkDEwg9WvZ+wepWckVXRyJku7Qao0piffQxhxBGJDXpuGerLdhcgF",
+	"BPdw2cKNuuhRfvWLtXZ7B/t5Ai5bnjHX641t4CB3FXeKPbqSfWQX04gsiBAV+zDbYzVLaKwsJQ+QBjFc",
+	"wDjHp4Do6h/bO89U1QWtcOOUyickoX6IadLsLkZh/henmcx+VWtk4tZSPoAYARZYd1yVIcYGnKQoNH5Z",
+	"IIY0t6wuXa5VLFotzykn27afkOQumzdy9/ieRsamfjfyk7MIDRhukjNwq2BRznPVF5Y2J7v3utm+3oMq",
+	"y3TVGBuqkhrhmT79DIZdChNc7C+VM7PdUKtotQ3jiJPQU4vYe+ROb8BOHtU/tFmr9Ja1E7CTdSsftb99",
+	"6zRLxz43avY7yHXLSLSlx6acylsjWHcM5zQz+d+lETgietX2AJsufDAE+vLicvhB94E2FpkgL2aELicx",
+	"YnwC0lQ4YaEQTh4x5A+E3qt8SyorgDxGO/K9KXoLXfJ9PvRv5dXEBS+LeQfIQbRGOpLBMHyTG1kt03w5",
+	"zoEooQ08Lc79jQ1jTS0sHjvl6l7oPi/EMb4oUHUNvBYD1LC4LYt8ia8fcYHEe81oMXCJAzNianzMDRzO",
+	"poJ9plCq3V0jxEJhH1rahSQ76BPeItdZ93D3ohJ/c3x2kyrudXGkkhmVVS3ab2Gf87bOONpd1aKBpqCY",
+	"oMDUv2yBF50yDuScpO0y9FlykLfLUznPQW27vi7HyQYqoHJ4NuE9ScYqZrZJxoPCyiHk4S4fG/YiLHeG",
+	"ud8fN0c2S2WoqjZ0pbZzLB24dpZaVep2raSUOUoeaV7Kuk9VRQ5wQPnaHnYFYew0OVsrjhmriXTl1ZpB",
+	"/hHrsjsuTHmb+aK3aWWtIcl+bGY9DlT7nlwvcdjjLKu9nLjJ+olqRSEwtOioXT0wV8jdKyPAgTNz6M0W",
+	"pHcGDuHmMzTrbW1zP6W7Tg9e6VZ6r73knhhFusCww2PkdedLga22zMP+ABeLhqPYBpvdxMpi0idrZ+2U",
+	"HLIJO5qXOM5JpGca1kPgrAKlTUU/zT4morV2XzyJep+dteyHuxVBwEwuZt2xWHyOaBSI01wGDM10veg2",
+	"UroRPT6JDteq/TN0ORtjs7r4Q5X/tTAHGHVXfP9v2S6v+D4gFq0uYNAq6cYy6EGfepQ7P5B7uGSTSlCO",
+	"7UB+gkv2Tjfrc4/emEVzssdgOwWYntEqMZzynt6Ku8SMH3B0xskZxNELiEO6TFulucKPGKC2IATxWSDI",
+	"YD6iBMOAo0T65LeGOtp+7wi0ETJSk/aZyeW+jF5b/gISNWTNCd8YY6gtQN2J9+vb230qqilAcUadINgS",
+	"QrnxIbWJro8YikoUEqt2cXxrnNAhUaiOzRfaHMKzSZbGBLQlepPf31HC2LXqMij59nXxTgDjkOYBOK13",
+	"uvqS1WtTPM03vuYQMhh4kyGejvUtYSu67wHQStclqIWUlP5hJR35eVBq0bTbxUUd1Yk9i7bqZnYv2BxB",
+	"af3dqRqe8sxUkul2Ncw9w+WN2ri2/k6zQ0XF7UAFGkaxKMXBAKfV4NW3w++82+SyKqROZmOrovNINnYE",
+	"ly4BVMAFNa2hzl0XnTcQU2teugYO5t2+6n8At601meXJEsYG+psbsWxTg3NVHoS8jOM7EN4XXd04ZO1y",
+	"3C/VyUvjzd15st1TT3WtgXzOdSGYSr4p94t+PvxhX/cxCe/d39dk8/GBbcgHtvHt68hda0/mkW09KSmT",
+	"g7W99fwsGvwYk4eB396mcki7u44hc1mfVKF/65msZ6gCnieMt62pN32LyFH4tYWqIU3vvIasaMlRK8sw",
+	"QMzRFEHaBZxfZZrPonUlWZWbGadas8Rh2S257AUcpxSy+XpE8UpitbWmnoVc1L3eafFulLVtAdlZPLAd",
+	"MeDXFFHIAoSDxKRGdoN4ThJYqfHRBFsPhcd24C4OPq8GyJfsew8wjoN7TB4600e+z4PmrrCaSiUTryPF",
+	"Sl3F8iz8NZIxX4zJmLfH01s0hgljZEJhmQbOqD7kDW7I9fVHN0+RvMuvNB7iygFkImPPVM+/lEwzxDik",
+	"Rl/bjryvqw4mry5eGjwvfW8OQaSD4H4mYZGr1r6dp67D2UDbq53d5BFFaVsMfXmGV9Enp3ujHHCIwxtx",
+	"QeNCm0vvVpBEP+9ZVTqScW8PaSl2kCxebW4C4rgLAIFoc5pAwESoumrVrY6Av9QabjWkbv3gGYLj5Q6j",
+	"6TD8ylt0zwZsreEqjRamII2FXqFj7MM/EJ+TTMWsv9cvAjK1Nwczy30DROY0rxUzVKMXZ075/xuaYY5H",
+	"UAfIydnLqeTAvaMp6hDfsT33U8bmL1ZWYKG6PM6jKFIxYRzwrJUAP+k+x1GuIswohZjHy0CWcYRmxJI1",
+	"JFSDAMyI2ZBfjRvLpTjBMcICFGQ61f/KsCkhej2IKGNBwirY/3t5t8JZHKvzqiLUGgE5r04tHcFA1FFA",
+	"siWNwU5wfAjr1BZx0mZh6UDFfTgdHqU1vYKINuYs5aRTASFhL/yk2g+Fs2tVutqUedueVTuLZzQqZVTK",
+	"TVR3knwNzzKKTEanlfISje/JOf+zb7jbd32M+Lvg2N2P87vPLyOQ94WMkXYlhcnjPZQeJQ6JrzRZ/CgK",
+	"yeyVNszpJfVGWqerDPzvJWr/q4Kw/0q+fDnnf/7rd3D25634z8XZ98Ht//j3L1/OV376j//5H3/dX0qu",
+	"0Xh6CKKnQnAOdYnsF4GRsLZPWGaJWHsKG9Th8WCF0+VLz8kqWZUmbRr+iLyOyDuk867aQ4Jw9cfL7WHy",
+	"aadTG4Wcm5CzaZUyw8rnrlwAnyrNtpx0iSFldOhtqtYv/zZu1Prgv9WsXBXgddaVaMvEbI+F6308m8Nq",
+	"CMvNFMUc0ubvM4ghRWHAIKDhPOCQJvY6X+JXU3Be055oiNKzStpvzDVsEQ7jLILiESrQCfaZxZwqCcBo",
+	"RFUYbtpQNSsMwowDbPOX2YX/61A4vdP80GnG5pB2MDPVZFAje2Ve29NSmna7rIlGltedPIPaCg1psjV0",
+	"WDX9GG0+T/6WYoZcnfTukSXjWQyw+XGs6/FMHIW5kOSqGVc3LMCuV+M3z8q8H71IfTZDObPu5RVMoe9E",
+	"12w0yxrxqyKe4VxLNyQKkNrKSXcTTP5YIJ89AxQF8sn61j8NSjLJv+2TVIV+1M1Pd3yGmZ6P80WmH8ug",
+	"WQzZpEvYfhathhW3s5jcgbhbS9GTw2bUmR7hdncmpP0ektqv21n9b9l20xNzC6SsndHtiUP/UfDHp8mj",
+	"+NGpcGQOHSf7nGa+dnNZ8Tyel3/2vQxHxb8ZFH9ozx9jIe2uOmFyWzt1dTnJOihGFPM76XZEkkE40VbZ",
+	"0Mkgo/VV4dSR0WJ+vINTQtcyXIIph7S143DlfZ3cW0OC1cOFexVncerv8m6miPHipabrBpEv8XZ8ERnj",
+	"tw9ZeZtUiKlLMr8J23z1RwHdn0u5co3nLYSfBd7tSjD2Qrmx4udOeTHEwrE7svJixHKS+EG3HFmxC11U",
+	"4NoofLRaPUW1HDlwjQM/C3QbggMPhWkj4x2S8eo8GPY3wbzBcBm/WhNvrOJCvfkBJj3pSmvSnWukNZOH",
+	"O7e9PO1UGp9lDgGFmC8Ajl7IDFodzt2vPCva64wELXivWzj5W2nOXm47glOQxVw71Xp+wdpngoZ0UhYT",
+	"477dV4GAjrROeI7ukM4dZn6O75u9acsJmQSA3ROAj7mTjid30gq/POD0RsPxZEGp7Y54zyCd0htVa9Ql",
+	"10bOvidlULDt6hjOYXj/q+YWb1RzVbPSifUXfKZNqy7FQSJS4JI4iEkI4hRQvgVn5UagaAkBg+r9vN1q",
+	"NsEtmAAUT7S4vsm5oU2fKFvdkM96iB/ECBvo1q27V2PKKX4DMYryxHE7dST+XNl3NwM7rbCSDdErYYhF",
+	"eCP8+nB9df3+l+0i2Ae5zBHDjgjDRFyFTOSfJ6dvd1ISrvk6mb+DQFxodW+XRs1W/NCr/zWNAIfdGDK+",
+	"rw5fS8Lu23T4uNVMEz9AAR697bcgvM/SlvI7efr5jioj/9ZdhaFPidyRDLZFBsbnhDTbFRkMYsE9RQrY",
+	"obrSUxyNdSGOmOBd9K+80MyTuyL2dvlZdtket/BbateMmt2I4T00uxFZTfJuxNFDUruODUe3YMxpoueo",
+	"E43UuG+daPLIVIL1PvrR2+V13ukICNo8EKvsYNS2Rtpx1LZG1N8G6heCUTnLjBh/QLrbM8f44TVBA7KP",
+	"muCooJUKWk5ALXFx+THqkd+pChXDpggB8YxQxOdJ1XM+OU/gjMRJcCdR+HxxeR5mdAFffvvt5fdnALIz",
+	"NgcvjUmAhMNkkOcU2k6mH/lCa3YShrbUPBVod/gNF/Co7iWfVM9Qjje+BO1ZrFlTcK0Qz3C5uI6NYJwQ",
+	"fPcxAc4U2ZvURinTkDKTR/2PHs8jJeF0x2Ttw6Ng5LsH/Fxx6MgzKkGjEvRs3mV2QozPUrfamKaeYcbP",
+	"kQnsVA+svAKBGAEGW1PxiKrP8RvdzoVfOFjvTH5oft3rbOvRO+XOi0RdjWXJRvWV/cUUudee70TPdIBx",
+	"dKOVrztxPoUhJy2J81co6g60BJPcAbx/Ehom2wBgpG+M6uWuY1T3IjRfHVVKC4nkCUzuIGVzlLpiudzf",
+	"Vz55lDngOwqMylLe71SPodDf7f1Hr26INJXrF+bR1Vp2mXvIEu3es/p60YcFKtWma1LLlTGMVeBZoBN/",
+	"DjQo44Cay3kwDvhA0+y4DoUkzhRQjkKUAqX2udGnBLEbdX7E0r73g65hvz/htD4JV6eT7Rvzffny1x0X",
+	"r6rh0WmkP1ofHaeEztoKpKjvn1X2reO9YYyFNPamkOgkOddLHFqZnWxbaXdCl1kVo1wYtpwknVWUVqBf",
+	"MbohvEAcer73B0HY870YgoX4U9xpTJa2RBnODAW9wnmG7wdTJizKjk0faOTEE4elVmSqQyXfzZrXFddz",
+	"HlT78L0FYkjnUKmcTErRAsijUVUpjXkLGxF7/VL7vLJUzt23ZNFYaZUs6vuvDNL9k/uaxXDx0iHq80ru",
+	"81UqAzpdmgqQyLUMWbRhLJk7yu1+clsKEyv1iq9i4LfLq+i5G86qNU4ZmmEYdR3+jejxSXS4Vu33kKBv",
+	"Q/k5jNwaaXZwmoVRoDu22Rb+W7b8oBqqWMAT0roVHNoyNjQSxulC+91FMX2vI8+nsWqmKc9DblnvyPPw",
+	"n+Y8D0euHt6j8N4uXuTXkxYr44PLiTy4qNu2FZPl58Ngr/vUkp4OBiufkz7goAgcjgpgqyXH16lAV4GV",
+	"qdyEtpQVlrN7TKTAaTed2SbDhAfbmXBYtWhA897xKyBVK2ibh7QEADtEyphSSbG9aYOTdXpFiDpVcrnz",
+	"fG/ag3iO6Pl+r+bxoZ/Lq7qjmtNubT822qYQREEC6L0WfmbVjEH+GYLog2y3LfeXwTSv5HyaxfEyEHsz",
+	"okdy3vHpPH+O6Ke9fTNqb5siMgTRiw8aHZ1ROIQo5ZNH/Y+bZQqf6n4jLfGUqs8BOo1UduMkTTRSN1DY",
+	"r9PD7cE4rQxB6nwuGRiKDpNSE/C1aky78Ef3ij1LuwiEFZ+yySP/mmePMoYbqQ7P0a/MPKME136kutU8",
+	"uPsHIQlHgz2yF3yPxAuTwpRQ3lZbQnwf0iSyFwyq1xWU7Z5bicnj1RkFBiI8e1GpedpmY33l9UF9F01S",
+	"tRxUTGwvOOA0OPJJFmc1oLIbqjKII42o+vrTodiIDqV31EEqNp03nwNUWbaS6eYotJmaQ2o+4oGFix6A",
+	"OlVYJtsM6dcc8P2S5abW4AHsrkdmSJUHW2fB8qef4PLJ6bz/gfj8J7g8cW6cw2SIcEa9RZMxLEfUPGDQ",
+	"5NzfpiJ+521MAgRD7fO86pDfThUSGTRRDOjW7ExLhda0WyLzbXrKSCGjyvJ8VZYjdQ5bS4TyZYrwbPKY",
+	"MUjb7y6C1pSNv5sTqNGcOYG7T+FxuqVxlECSWXKsqROw1IKukotueDu+du6HVDLcmqNFfR6ztIxOw0fv",
+	"NJylMwqiFrdh3eAoXiDKGIsgpBBwQuvJu9qTcnVeWXwPw4fAOXdftfHuMyVTmMYglMWoA3EmLu8yKz1G",
+	"XW0ImtQEZPe3YRDQcN7mHSa/OxXYwPArD+4Al+13QHFqbUEIOJwRagxpkgF5Kp+P7aahU0U1P8ucQoFy",
+	"zDRqVCpBUFsLhMM4i2CQUjJFMbQoX42gfu3S6VAyQ9oSflTNn3xvRkkmlDfDZuWn4G5Z40n1JvewFraf",
+	"BzP68kEBUnPYfmPxXR7SJVQKe+kqTHwvr09frHTF+HN+J1DHL/6UGFj+yUlqTDPQ9D8lNIJUg6XYOAx1",
+	"0QqA742jaMzjkDqwtmrjW5cYNmP3Cpbvnp9vSmktqZ8lXraXlXYKXqwwH5OwledsXgGFLIt5H2Hdhvct",
+	"P8zRbB6j2bzfXH7X1kzrXwW/hcW1ZmI7hqxqmrEGCE/JlgNd9xjn2potptFWcq2yKc6EWl4iSi+IdzP4",
+	"ikO+DfgbH/R2SsRvixFbddRTMW1cS0C0qJQ4uiHv4QKFsLffQt7R6bp3tK4EKzENlRisvkJwOynidxG5",
+	"XyWtAgIHYoEZkFRUcnSF1C/UPqV11UY8bQnimD0rXP+gMMvDK0M4hOt0FHEIWqU39K7cdyzzQh6kFDK4",
+	"On2ulZPpNEZYfCNY/yPDYAFQDO5i2CPULreSrxNslzF9bdG6UdtOt/4K3Z5jrzO13lupUUrsF8gZxIhx",
+	"A08pGxAMAwE8WacpKHT6DtZUf4KoD9yh2Rb40Gs70sjYhE+Zic1NSVTty0uqwXbgrt1cc4rSFEZVBwCH",
+	"YGJXTryBIqTzJbrrzmujGUznMIEUxP26FQfg5lhR71deYUAcO6Spa4xzazqCDkMty5IE0KUpeHEOKWkp",
+	"6uD6fmHIiXmu8DVPexS0XLmT81qGJHtTo/aPEijZb1dyL92uOI8My3AuTDiaap5mQK/ijty2geoY/Vav",
+	"F6FDyxprcSOBba7RRuGF90MHiQt/iKdeOPvNrviMSvbgDGXZ/Bmw3yJzzrb57/Ex0jV5zS7OzcgaSaA0",
+	"JdMtY/V5rlB8jIDZjl/gPpwbZFpI0XQ5iYlih9b7jVS2f9at3i7fFNWNOu87eSGk3ZVjbMPHYgsaH08i",
+	"fkVm6zyTJ/niZ0Lus7TPmU8eU0o4CUn85Hr8n3QHJ1NQWjbe3PcYwThitbtdxx2noZcVZD+i2U7QLD9+",
+	"FzSbQZ6j1gfIgS4UuiUU2+b5FwQyHn1IYuZy4Mzb8DxsjMDtnHYbGL4ePMUdtJ1Fy9Tsy6v3bqJZjIei",
+	"gyEaufiRYYpTcZbJ6sBHeTyilhW1FD5p7/5J9ZI6eRRn0CqO36jm710lsYPbv+OjX9+3w2ErMO0gAuxk",
+	"qiMPhtSCSl+oStYtgWlHhpKnHB72XMusXHx7tHTlIiNKJ1ez53EEpwjDH/OH7P0Fg21AYG62Ur3Hwy10",
+	"VLdAq4Mz5uVbNXOWTW8PNieWCSsnj+r/HaVJDwA5zUIkX/1OdZu9IfuBRLm7oBdJIUbRRPOTgIsp2lJP",
+	"yWYfU4ivIrmcbekigykRW+A+bdikQPOOwghijkDMTiuIVG7vvSNurQTXrX8H+wSpc8TdYHrvYGnTTvpO",
+	"d3pK7olfHp8jLY2X0fEyemSX0RXZqYZpT+x1I9ocOlkP62Kcg2WdR7AbMPMcXawO3PllANyaPHIwe1JX",
+	"lBgqr6xV64f4XePZsUoPMOs1yu0RBXa4KQLP8Py2aSiTPOSYy4HvmAcFEaIw5IQuHfM8iGHf5328oeLb",
+	"WhIkDBlIv2WzZ6xv/MZIn+4Y7EGL6+4uAVJHyax8334BHueY2KM0yCi6KyikjfhYRQNwqrMgxj7Wh46x",
+	"GMNYjKHpxP+NrRjDgqB0wjOKryFdtLibzSC/KVsNys5TwNgDoeb8F5zHZnmVUWSJ3lKMvEJhYnvsf712",
+	"Cd4SFGpPL7HKqGVLv9yAXpVa9Wmz398+Xn2yMF2Fd6239t/yNoMiUoYZFxHIwRQCnlGncP2K5tCQt9Wd",
+	"9MhHU8WSYoi1Xl2f/A1OSJHqCxAlCCPGqelxLIERApPF5UTmyWtJ/6e+vyvyfQ94arpbIMh2RV4mX8Oz",
+	"BjUnX8PXX75MvnyZmAg6wxmDUQC/pohCFgBeGxNh/t03nt9gJyunVl1Sz+Kjo8QyY+MHgWkdUupvngk5",
+	"X01CgqdoVuEnEUwpDAEv9a0Gh3mn+gyKqcl5lsYEROcM/Qld8eqEZYA+U/OhReQBC2BNHplkRCKc72ny",
+	"KL/XnTncTpO7Vn0qp3PWy1WXMy3O3UwyeiNDeFWDOCYPAYUJWcnYEcEpkHmi1MCuCTx0Wo0gYebRXl5c",
+	"XFz43djbRawd21GXM/MSpiBmhh11zdjPLklCDvkZ4xSCpEY/JrLwvTkEka7PrPHt7D1iKWFItXnsc9LF",
+	"EDIpUq++overi78Z3GZqa/y5EsNpQGujOUOP/fetjb1TRuZ731683I3Q/XZnr+NDMFfpNAflj2vx2Y8L",
+	"SCmK4C/5/eYEeG7DLQ92Lndk3yP7Htn3yL4HZ98phQsEH/InCHf+/CuNP6m+jhGfNHZjyGaUsDEo5hkH",
+	"sd6CbrcT6lsmC8kvaBLOr1ECZvC18yXN98hM9XEBybO90PF5ltxhgOIhb3Q3+aAnerV7QBGfuwzUme9w",
+	"DkWeq0GGSiCfk8hc0Y+SVH4AvRI5jiqQqwpkmxGjRNLL+mksL130K8nmJiBV5afKqToGfvJ1zxmartfx",
+	"jxTOVpS4/FOKbV8e4F3ab7otK4btJ/DS66U45jRXAVAVJH71sKrwr0Hn1j8tBXRn/rqXp2iuf74qtbLM",
+	"t9WvEt/b7cgKgUumXCPltbJlxFD+cxBXvfbr8Db9rYZ8oTuql7bL8Ulv3duCoreWq4LRUbdGpTfkw/99",
+	"dyr3gpG3HGLZxV06ml18P3KtI3JEeHr6/wMA",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

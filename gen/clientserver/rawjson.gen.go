@@ -57,6 +57,30 @@ func (t *GetProfileField200JSONResponse) UnmarshalJSON(b []byte) error {
 	return (*json.RawMessage)(t).UnmarshalJSON(b)
 }
 
+func (t GetPushRule200JSONResponse) MarshalJSON() ([]byte, error) {
+	return json.RawMessage(t).MarshalJSON()
+}
+
+func (t *GetPushRule200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*json.RawMessage)(t).UnmarshalJSON(b)
+}
+
+func (t GetPushRules200JSONResponse) MarshalJSON() ([]byte, error) {
+	return json.RawMessage(t).MarshalJSON()
+}
+
+func (t *GetPushRules200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*json.RawMessage)(t).UnmarshalJSON(b)
+}
+
+func (t GetPushRulesGlobal200JSONResponse) MarshalJSON() ([]byte, error) {
+	return json.RawMessage(t).MarshalJSON()
+}
+
+func (t *GetPushRulesGlobal200JSONResponse) UnmarshalJSON(b []byte) error {
+	return (*json.RawMessage)(t).UnmarshalJSON(b)
+}
+
 func (t GetRoomTags200JSONResponse) MarshalJSON() ([]byte, error) {
 	return json.RawMessage(t).MarshalJSON()
 }

@@ -43,18 +43,13 @@ type NotifyJSONBody_Notification_Counts struct {
 	Unread      *int `json:"unread,omitempty"`
 }
 
-// NotifyJSONBody_Notification_Devices_Data defines parameters for Notify.
-type NotifyJSONBody_Notification_Devices_Data struct {
-	Format *string `json:"format,omitempty"`
-}
-
 // NotifyJSONBody_Notification_Devices defines parameters for Notify.
 type NotifyJSONBody_Notification_Devices struct {
-	AppId     string                                    `json:"app_id"`
-	Data      *NotifyJSONBody_Notification_Devices_Data `json:"data,omitempty"`
-	Pushkey   string                                    `json:"pushkey"`
-	PushkeyTs *int64                                    `json:"pushkey_ts,omitempty"`
-	Tweaks    *map[string]interface{}                   `json:"tweaks,omitempty"`
+	AppId     string                  `json:"app_id"`
+	Data      json.RawMessage         `json:"data,omitempty"`
+	Pushkey   string                  `json:"pushkey"`
+	PushkeyTs *int64                  `json:"pushkey_ts,omitempty"`
+	Tweaks    *map[string]interface{} `json:"tweaks,omitempty"`
 }
 
 // NotifyJSONBodyNotificationPrio defines parameters for Notify.
