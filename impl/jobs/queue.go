@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -33,6 +34,14 @@ type Scheduler interface {
 	PeriodicJobs() []*river.PeriodicJob
 }
 
+// QueueSet is a WorkerSet whose jobs go to queues of their own (named in
+// their InsertOpts), each with its number of workers: push deliveries,
+// mostly waits on the network, run many at once without crowding out the
+// default queue's jobs, nor waiting behind them.
+type QueueSet interface {
+	Queues() map[string]int
+}
+
 // Workers is the bundle of job workers a Queue runs.
 type Workers struct {
 	w *river.Workers
@@ -59,6 +68,7 @@ type Queue struct {
 	workers  *Workers
 	kinds    int
 	periodic []*river.PeriodicJob
+	queues   map[string]int
 	client   *river.Client[pgx.Tx]
 }
 
@@ -82,6 +92,12 @@ func (q *Queue) Register(sets ...WorkerSet) {
 		if sch, ok := s.(Scheduler); ok {
 			q.periodic = append(q.periodic, sch.PeriodicJobs()...)
 		}
+		if qs, ok := s.(QueueSet); ok {
+			if q.queues == nil {
+				q.queues = map[string]int{}
+			}
+			maps.Copy(q.queues, qs.Queues())
+		}
 	}
 }
 
@@ -101,6 +117,9 @@ func (q *Queue) Start(ctx context.Context) error {
 	work := q.cfg.MaxWorkers > 0 && q.kinds > 0
 	if work {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: q.cfg.MaxWorkers}}
+		for name, n := range q.queues {
+			rc.Queues[name] = river.QueueConfig{MaxWorkers: n}
+		}
 		// River's default is an hour: a job of a crashed process waits that
 		// long. Thumbnails and deliveries are short; a job still running
 		// after twice its timeout is stuck.

@@ -49,6 +49,11 @@ func (w *echoWorker) Work(_ context.Context, job *river.Job[echoArgs]) error {
 	return nil
 }
 
+// queuedRecorder is a recorder whose jobs have a queue of their own.
+type queuedRecorder struct{ recorder }
+
+func (r *queuedRecorder) Queues() map[string]int { return map[string]int{"extra": 2} }
+
 type testBundle struct {
 	pool *pgxpool.Pool
 }
@@ -121,6 +126,23 @@ func TestQueue(t *testing.T) {
 		start(t, b.pool, jobs.DefaultConfig(), second)
 		eventually(t, func() bool { return len(second.seen()) == 1 })
 		require.Empty(t, first.seen())
+	})
+
+	t.Run("a queue set's jobs are worked in their own queue", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		rec := &queuedRecorder{}
+		q := start(t, b.pool, jobs.DefaultConfig(), rec)
+		require.NoError(t, pg.InTx(t.Context(), b.pool, func(tx pgx.Tx) error {
+			return q.InsertManyTx(t.Context(), tx, []river.InsertManyParams{
+				{Args: echoArgs{Word: "one"}, InsertOpts: &river.InsertOpts{Queue: "extra"}},
+				{Args: echoArgs{Word: "two"}, InsertOpts: &river.InsertOpts{Queue: "extra"}},
+			})
+		}))
+		eventually(t, func() bool { return len(rec.seen()) == 2 })
+		var queue string
+		require.NoError(t, b.pool.QueryRow(t.Context(), "SELECT DISTINCT queue FROM river_job").Scan(&queue))
+		require.Equal(t, "extra", queue)
 	})
 
 	t.Run("an unregistered kind is refused at insert", func(t *testing.T) {
