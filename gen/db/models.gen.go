@@ -267,6 +267,43 @@ type Profile struct {
 	DirectoryWords interface{}
 }
 
+type PushCount struct {
+	UserID        id.UserID
+	RoomNid       int64
+	Upto          int64
+	ReceiptPos    int64
+	MemberPos     int64
+	Notifications int32
+	Highlights    int32
+	Threads       []byte
+}
+
+type PushCursor struct {
+	One       bool
+	StreamPos int64
+}
+
+type PushRule struct {
+	UserID  id.UserID
+	Rules   []byte
+	Version int64
+}
+
+type Pusher struct {
+	UserID            id.UserID
+	AppID             string
+	Pushkey           string
+	Kind              string
+	AppDisplayName    string
+	DeviceDisplayName string
+	ProfileTag        *string
+	Lang              string
+	Data              []byte
+	Url               string
+	DeviceID          id.DeviceID
+	PushkeyTs         int64
+}
+
 type Receipt struct {
 	RoomID      string
 	UserID      id.UserID

@@ -86,6 +86,14 @@ func (s *Service) SetRoomTx(ctx context.Context, q db.DBTX, user id.UserID, room
 	return s.putTx(ctx, q, user, string(room), typ, content)
 }
 
+// SetGlobalTx stores global account data the server manages (the push
+// rules, m.push_rules) in the caller's transaction. The caller has taken
+// the stream position (stream.AdvanceTx) and announces the change to the
+// user.
+func (s *Service) SetGlobalTx(ctx context.Context, q db.DBTX, user id.UserID, typ string, content []byte) error {
+	return s.putTx(ctx, q, user, global, typ, content)
+}
+
 func (s *Service) putTx(ctx context.Context, q db.DBTX, user id.UserID, room, typ string, content []byte) error {
 	err := s.q.AccountDataPut(ctx, q, db.AccountDataPutParams{UserID: user, RoomID: room, Type: typ, Content: content})
 	if err != nil {

@@ -56,7 +56,7 @@ func (s *Service) describe(ctx context.Context, r *Request, upto stream.Pos, pla
 	}
 	var unread map[id.RoomID]roomCounts
 	if s.d.Counts != nil {
-		got, err := s.d.Counts.UnreadCounts(ctx, r.User, ids)
+		got, err := s.d.Counts.UnreadCounts(ctx, r.User, ids, upto)
 		if err != nil {
 			return err
 		}

@@ -100,6 +100,9 @@ func (s *Service) joinedRooms(ctx context.Context, r Request, f *filter.Filter, 
 	if err := s.fill(ctx, r, f, since, event.MembershipJoin, fills); err != nil {
 		return err
 	}
+	if err := s.unreadCounts(ctx, r.User, f, upto, resp); err != nil {
+		return err
+	}
 	return s.summaries(ctx, r.User, summarise, resp)
 }
 

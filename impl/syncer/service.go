@@ -65,12 +65,14 @@ type DeviceSections struct {
 	HasUnusedFallbackKey bool
 }
 
-// Counts gives a room's unread notification counts for the user.
+// Counts gives rooms' unread notification counts for the user, as of
+// stream position upto (impl/push).
 type Counts interface {
-	UnreadCounts(ctx context.Context, user id.UserID, rooms []id.RoomID) (map[id.RoomID]RoomCounts, error)
+	UnreadCounts(ctx context.Context, user id.UserID, rooms []id.RoomID, upto stream.Pos) (map[id.RoomID]RoomCounts, error)
 }
 
-// RoomCounts are a room's unread counts, and per thread.
+// RoomCounts are a room's unread counts over the main timeline and every
+// thread, and each thread's own.
 type RoomCounts struct {
 	Notifications, Highlights int
 	Threads                   map[id.EventID]ThreadCounts
