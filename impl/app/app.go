@@ -31,6 +31,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/jobs"
 	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/pg"
+	"github.com/hearth-hs/hearth/impl/push"
 	"github.com/hearth-hs/hearth/impl/reports"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
@@ -58,6 +59,8 @@ type App struct {
 	// Ephemeral holds typing, receipts and presence, and runs their sweepers.
 	Ephemeral *ephemeral.Service
 	Key       *mfed.SigningKey
+	// Push holds push rules, pushers and counts, and delivers notifications.
+	Push *push.Service
 	// AppServices are the application services' registrations.
 	AppServices []appservice.Registration
 
@@ -121,6 +124,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Ephemeral = ephemeral.New(ephemeral.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms,
 		AccountData: accountData, Users: a.Accounts, Logger: log, Now: opts.Now}, cfg.Typing, cfg.Presence)
 	dir := directory.New(directory.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Logger: log})
+	a.Push = push.New(push.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Positions: a.Stream, Jobs: a.Jobs,
+		AccountData: accountData, Logger: log, Now: opts.Now}, cfg.Push)
+	a.Jobs.Register(a.Push)
+	syncAccountData := push.SyncAccountData{AccountData: accountData, Push: a.Push}
 	reps := reports.New(reports.Deps{Pool: a.Pool, ServerName: cfg.ServerName, Rooms: a.Rooms, Events: reader,
 		Users: a.Accounts, Logger: log})
 	// Profiles changes display names and avatars, with the member events
@@ -133,8 +140,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	client := clientapi.New(clientapi.Deps{
 		Accounts: a.Accounts, Media: a.Media, Rooms: a.Rooms, Timeline: reader, E2EE: keys,
 		Sync: syncer.New(syncer.Deps{Devices: syncDevices{keys}, Pool: a.Pool, Rooms: a.Rooms, Timeline: reader, Notifier: a.Stream, Logger: log,
-			AccountData: accountData, Ephemeral: a.Ephemeral}, cfg.Sync),
-		AccountData: accountData, Ephemeral: a.Ephemeral,
+			AccountData: syncAccountData, Ephemeral: a.Ephemeral, Counts: a.Push}, cfg.Sync),
+		AccountData: accountData, Ephemeral: a.Ephemeral, Push: a.Push,
 		Directory: dir, Reports: reps, Admin: adm, TURN: turn.New(cfg.TURN, opts.Now),
 		Profiles: profiles,
 		Users:    directory.NewUsers(directory.UsersDeps{Pool: a.Pool, Logger: log}, cfg.UserDirectory),
@@ -146,7 +153,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		DefaultRoomVersion: cfg.Rooms.DefaultRoomVersion,
 	})
 	slidingSync := slidingsync.New(slidingsync.Deps{Pool: a.Pool, Rooms: a.Rooms, Timeline: reader,
-		Notifier: a.Stream, Logger: log, AccountData: accountData, Ephemeral: a.Ephemeral, Summaries: dir,
+		Notifier: a.Stream, Logger: log, AccountData: syncAccountData, Ephemeral: a.Ephemeral, Summaries: dir, Counts: a.Push,
 		Devices: syncDevices{keys}}, cfg.SlidingSync)
 	a.Jobs.Register(slidingSync)
 	sliding := slidingapi.New(slidingSync)
@@ -173,6 +180,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a.closes = append(a.closes, a.Jobs.Stop)
+	// After the queue: delivery enqueues jobs. Stopped before it.
+	a.startPush(ctx)
 	return a, nil
 }
 
@@ -238,6 +247,22 @@ func (a *App) startSweepers(ctx context.Context) {
 	go func() {
 		defer close(done)
 		a.Ephemeral.Run(ctx)
+	}()
+	a.closes = append(a.closes, func(context.Context) error {
+		cancel()
+		<-done
+		return nil
+	})
+}
+
+// startPush runs push delivery until Close; one process of those sharing
+// the database delivers at a time (see impl/push).
+func (a *App) startPush(ctx context.Context) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = a.Push.Run(ctx)
 	}()
 	a.closes = append(a.closes, func(context.Context) error {
 		cancel()

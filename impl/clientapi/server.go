@@ -19,6 +19,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/ephemeral"
 	"github.com/hearth-hs/hearth/impl/httpserver"
 	"github.com/hearth-hs/hearth/impl/media"
+	"github.com/hearth-hs/hearth/impl/push"
 	"github.com/hearth-hs/hearth/impl/reports"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/rooms/timeline"
@@ -48,6 +49,8 @@ type Deps struct {
 	// receipts, read markers and presence.
 	AccountData *accountdata.Service
 	Ephemeral   *ephemeral.Service
+	// Push serves push rules, pushers and the notifications list.
+	Push *push.Service
 	// Admin serves the spec's admin endpoints (whois, suspend, lock).
 	Admin *admin.Service
 	// TURN issues TURN credentials; nil means no TURN server.
@@ -98,6 +101,7 @@ type Server struct {
 	keys     *e2ee.Service
 	acctData *accountdata.Service
 	eph      *ephemeral.Service
+	push     *push.Service
 	admin    *admin.Service
 	turn     *turn.Issuer
 	cfg      Config
@@ -111,6 +115,7 @@ func New(deps Deps, cfg Config) *Server {
 		dir: deps.Directory, reports: deps.Reports, keys: deps.E2EE, acctData: deps.AccountData, eph: deps.Ephemeral,
 		admin: deps.Admin, turn: deps.TURN, cfg: cfg}
 	s.profiles, s.users, s.search = deps.Profiles, deps.Users, deps.Search
+	s.push = deps.Push
 	return s
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/hearth-hs/hearth/impl/media"
 	"github.com/hearth-hs/hearth/impl/pg"
 	"github.com/hearth-hs/hearth/impl/pg/cluster"
+	"github.com/hearth-hs/hearth/impl/push"
 	"github.com/hearth-hs/hearth/impl/rooms"
 	"github.com/hearth-hs/hearth/impl/slidingsync"
 	"github.com/hearth-hs/hearth/impl/syncer"
@@ -82,6 +83,8 @@ type Config struct {
 	// E2EE is end-to-end encryption: how many to-device messages a sync
 	// carries.
 	E2EE e2ee.Config `yaml:"e2ee"`
+	// Push is push notifications: delivery to push gateways, unread counts.
+	Push push.Config `yaml:"push"`
 	// Admin is the admin API's settings (server notices).
 	Admin admin.Config `yaml:"admin"`
 	// TURN is the TURN server clients get credentials for.
@@ -110,6 +113,7 @@ func Default() Config {
 		Media:            media.DefaultConfig(),
 		Jobs:             jobs.DefaultConfig(),
 		E2EE:             e2ee.DefaultConfig(),
+		Push:             push.DefaultConfig(),
 		Admin:            admin.DefaultConfig(),
 		TURN:             turn.DefaultConfig(),
 	}
@@ -159,7 +163,7 @@ func (c Config) Validate() error {
 	for _, err := range []error{
 		c.Database.Validate(), c.EmbeddedDatabase.Validate(), c.HTTP.Validate(), c.AccountsConfig().Validate(), c.Rooms.Validate(), c.Log.Validate(),
 		c.TLSIssuer.Validate(), c.Federation.Validate(), c.Media.Validate(), c.Jobs.Validate(), c.E2EE.Validate(),
-		c.Typing.Validate(), c.Presence.Validate(), c.SlidingSync.Validate(),
+		c.Typing.Validate(), c.Presence.Validate(), c.SlidingSync.Validate(), c.Push.Validate(),
 		c.Admin.Validate(), c.TURN.Validate(),
 	} {
 		if err != nil {
