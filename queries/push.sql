@@ -134,14 +134,19 @@ LEFT JOIN LATERAL (
 WHERE @all_rooms::boolean OR r.room_id = ANY(@room_ids::text[]);
 
 -- name: PushCountEvents :many
--- A room's timeline events in (after, upto], newest first: what unread
--- counts are made of.
-SELECT event_id, stream_pos, sender, pdu, (redacted_by IS NOT NULL)::boolean AS redacted
-FROM events
-WHERE room_nid = @room_nid AND stream_pos > @after::bigint AND stream_pos <= @upto::bigint
-  AND NOT rejected AND NOT soft_failed
-ORDER BY stream_pos DESC
-LIMIT @lim;
+-- Rooms' timeline events in (after, upto], each room's after its own, the
+-- latest lim of each room, newest first: what unread counts are made of.
+SELECT x.room_nid::bigint AS room_nid, e.event_id, e.stream_pos, e.sender, e.pdu, (e.redacted_by IS NOT NULL)::boolean AS redacted
+FROM (SELECT unnest(@room_nids::bigint[]) AS room_nid, unnest(@afters::bigint[]) AS after) x
+CROSS JOIN LATERAL (
+    SELECT event_id, stream_pos, sender, pdu, redacted_by
+    FROM events
+    WHERE room_nid = x.room_nid AND stream_pos > x.after AND stream_pos <= @upto::bigint
+      AND NOT rejected AND NOT soft_failed
+    ORDER BY stream_pos DESC
+    LIMIT @lim
+) e
+ORDER BY x.room_nid, e.stream_pos DESC;
 
 -- name: PushCountsPut :exec
 -- Caches counts, unless a cache of a later position is there already.

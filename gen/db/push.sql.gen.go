@@ -101,22 +101,28 @@ func (q *Queries) PushCountBasis(ctx context.Context, db DBTX, arg PushCountBasi
 }
 
 const pushCountEvents = `-- name: PushCountEvents :many
-SELECT event_id, stream_pos, sender, pdu, (redacted_by IS NOT NULL)::boolean AS redacted
-FROM events
-WHERE room_nid = $1 AND stream_pos > $2::bigint AND stream_pos <= $3::bigint
-  AND NOT rejected AND NOT soft_failed
-ORDER BY stream_pos DESC
-LIMIT $4
+SELECT x.room_nid::bigint AS room_nid, e.event_id, e.stream_pos, e.sender, e.pdu, (e.redacted_by IS NOT NULL)::boolean AS redacted
+FROM (SELECT unnest($1::bigint[]) AS room_nid, unnest($2::bigint[]) AS after) x
+CROSS JOIN LATERAL (
+    SELECT event_id, stream_pos, sender, pdu, redacted_by
+    FROM events
+    WHERE room_nid = x.room_nid AND stream_pos > x.after AND stream_pos <= $3::bigint
+      AND NOT rejected AND NOT soft_failed
+    ORDER BY stream_pos DESC
+    LIMIT $4
+) e
+ORDER BY x.room_nid, e.stream_pos DESC
 `
 
 type PushCountEventsParams struct {
-	RoomNid int64
-	After   int64
-	Upto    int64
-	Lim     int32
+	RoomNids []int64
+	Afters   []int64
+	Upto     int64
+	Lim      int32
 }
 
 type PushCountEventsRow struct {
+	RoomNid   int64
 	EventID   string
 	StreamPos *int64
 	Sender    string
@@ -124,12 +130,12 @@ type PushCountEventsRow struct {
 	Redacted  bool
 }
 
-// A room's timeline events in (after, upto], newest first: what unread
-// counts are made of.
+// Rooms' timeline events in (after, upto], each room's after its own, the
+// latest lim of each room, newest first: what unread counts are made of.
 func (q *Queries) PushCountEvents(ctx context.Context, db DBTX, arg PushCountEventsParams) ([]PushCountEventsRow, error) {
 	rows, err := db.Query(ctx, pushCountEvents,
-		arg.RoomNid,
-		arg.After,
+		arg.RoomNids,
+		arg.Afters,
 		arg.Upto,
 		arg.Lim,
 	)
@@ -141,6 +147,7 @@ func (q *Queries) PushCountEvents(ctx context.Context, db DBTX, arg PushCountEve
 	for rows.Next() {
 		var i PushCountEventsRow
 		if err := rows.Scan(
+			&i.RoomNid,
 			&i.EventID,
 			&i.StreamPos,
 			&i.Sender,

@@ -119,6 +119,10 @@ func receiptsOf(row db.PushCountBasisRow) receipts {
 	return r
 }
 
+// lower is where counting starts: after the unthreaded receipt and the
+// membership.
+func (r receipts) lower() int64 { return max(r.unthreaded, r.member) }
+
 // read tells whether an event at pos in thread ("" for the main timeline)
 // is read: at or before the unthreaded receipt or its thread's receipt
 // (v1.19 client-server, threaded read receipts), or before the user joined.
@@ -164,88 +168,137 @@ func (s *Service) unreadCounts(ctx context.Context, user id.UserID, basis db.Pus
 		return nil, fmt.Errorf("read unread count basis of %s: %w", user, err)
 	}
 	out := make(map[id.RoomID]syncer.RoomCounts, len(rows))
-	var ev *Evaluator
-	put := db.PushCountsPutParams{UserID: string(user)}
+	plans := make([]*countPlan, 0, len(rows))
 	for _, row := range rows {
-		t, fresh, err := s.countRoom(ctx, user, &ev, row, int64(need), int64(upto))
+		p, err := planCount(row, int64(need))
 		if err != nil {
 			return nil, err
 		}
-		out[id.RoomID(row.RoomID)] = t.counts()
-		if fresh {
-			put.RoomNids = append(put.RoomNids, row.RoomNid)
-			put.Uptos = append(put.Uptos, int64(upto))
-			put.ReceiptPoss = append(put.ReceiptPoss, row.ReceiptPos)
-			put.MemberPoss = append(put.MemberPoss, row.MemberPos)
-			put.Notificationss = append(put.Notificationss, int32(t.main.n))
-			put.Highlightss = append(put.Highlightss, int32(t.main.h))
-			put.Threadss = append(put.Threadss, t.encodeThreads())
+		if p.done {
+			out[id.RoomID(row.RoomID)] = p.tally.counts()
+			continue
+		}
+		plans = append(plans, p)
+	}
+	if len(plans) == 0 {
+		return out, nil
+	}
+	ev, err := s.evaluator(ctx, s.pool, user)
+	if err != nil {
+		return nil, err
+	}
+	// Rooms with a cache add the events after it; those with too many new
+	// events or a redaction among them (which may uncount one), and those
+	// without a cache, are counted from their receipts: one query each
+	// way for all rooms.
+	limit := s.cfg.UnreadEventsCap
+	var adding []*countPlan
+	for _, p := range plans {
+		if p.cached {
+			adding = append(adding, p)
 		}
 	}
-	if len(put.RoomNids) > 0 {
-		if err := s.q.PushCountsPut(ctx, s.pool, put); err != nil {
-			return nil, fmt.Errorf("cache unread counts of %s: %w", user, err)
+	evs, err := s.countEvents(ctx, adding, func(p *countPlan) int64 { return *p.row.CachedUpto }, int64(upto), limit+1)
+	if err != nil {
+		return nil, err
+	}
+	var recount []*countPlan
+	for _, p := range plans {
+		if p.cached && len(evs[p.row.RoomNid]) <= limit && !hasRedaction(evs[p.row.RoomNid]) {
+			room := s.newRoomState(ctx, s.pool, p.row.RoomNid, id.RoomID(p.row.RoomID), id.RoomVersion(p.row.RoomVersion))
+			// The events after the cache, oldest first, onto it.
+			roomEvs := evs[p.row.RoomNid]
+			for i := len(roomEvs) - 1; i >= 0; i-- {
+				countEvent(ev, room, user, p.receipts, roomEvs[i], &p.tally, nil)
+			}
+			if room.err != nil {
+				return nil, room.err
+			}
+			continue
 		}
+		recount = append(recount, p)
+	}
+	evs, err = s.countEvents(ctx, recount, func(p *countPlan) int64 { return p.receipts.lower() }, int64(upto), limit)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range recount {
+		room := s.newRoomState(ctx, s.pool, p.row.RoomNid, id.RoomID(p.row.RoomID), id.RoomVersion(p.row.RoomVersion))
+		// Newest first: a user's own event closes its thread to older
+		// events.
+		p.tally = roomTally{}
+		closed := map[id.EventID]bool{}
+		for _, e := range evs[p.row.RoomNid] {
+			countEvent(ev, room, user, p.receipts, e, &p.tally, closed)
+		}
+		if room.err != nil {
+			return nil, room.err
+		}
+	}
+	put := db.PushCountsPutParams{UserID: string(user)}
+	for _, p := range plans {
+		out[id.RoomID(p.row.RoomID)] = p.tally.counts()
+		put.RoomNids = append(put.RoomNids, p.row.RoomNid)
+		put.Uptos = append(put.Uptos, int64(upto))
+		put.ReceiptPoss = append(put.ReceiptPoss, p.row.ReceiptPos)
+		put.MemberPoss = append(put.MemberPoss, p.row.MemberPos)
+		put.Notificationss = append(put.Notificationss, int32(p.tally.main.n))
+		put.Highlightss = append(put.Highlightss, int32(p.tally.main.h))
+		put.Threadss = append(put.Threadss, p.tally.encodeThreads())
+	}
+	if err := s.q.PushCountsPut(ctx, s.pool, put); err != nil {
+		return nil, fmt.Errorf("cache unread counts of %s: %w", user, err)
 	}
 	return out, nil
 }
 
-// countRoom counts one room, from the cache when it covers need with the
-// same receipts, adding the events up to upto after it when it covers
-// less, or from the receipts. fresh says the result is new to the cache.
-func (s *Service) countRoom(ctx context.Context, user id.UserID, ev **Evaluator, row db.PushCountBasisRow, need, upto int64) (roomTally, bool, error) {
-	r := receiptsOf(row)
-	sameBasis := row.CachedUpto != nil && *row.CachedReceiptPos == row.ReceiptPos && *row.CachedMemberPos == row.MemberPos
-	var cached roomTally
-	if sameBasis {
-		threads, err := decodeThreads(row.CachedThreads)
-		if err != nil {
-			return roomTally{}, false, err
-		}
-		cached = roomTally{main: tally{int(*row.CachedNotifications), int(*row.CachedHighlights)}, threads: threads}
-		if *row.CachedUpto >= need {
-			return cached, false, nil
-		}
+// countPlan is how one room's counts are had: from the cache as it is
+// (done), by adding to it (cached), or by counting again.
+type countPlan struct {
+	row      db.PushCountBasisRow
+	receipts receipts
+	tally    roomTally
+	cached   bool
+	done     bool
+}
+
+// planCount reads a room's cache: usable when it was counted with the
+// same receipts and membership, enough as it is when it covers need.
+func planCount(row db.PushCountBasisRow, need int64) (*countPlan, error) {
+	p := &countPlan{row: row, receipts: receiptsOf(row)}
+	p.cached = row.CachedUpto != nil && *row.CachedReceiptPos == row.ReceiptPos && *row.CachedMemberPos == row.MemberPos
+	if !p.cached {
+		return p, nil
 	}
-	limit := s.cfg.UnreadEventsCap
-	after := max(r.unthreaded, r.member)
-	if sameBasis {
-		after = *row.CachedUpto
-	}
-	evs, err := s.q.PushCountEvents(ctx, s.pool, db.PushCountEventsParams{RoomNid: row.RoomNid, After: after, Upto: upto, Lim: int32(limit + 1)})
+	threads, err := decodeThreads(row.CachedThreads)
 	if err != nil {
-		return roomTally{}, false, fmt.Errorf("read events of %s: %w", row.RoomID, err)
+		return nil, err
 	}
-	if *ev == nil {
-		if *ev, err = s.evaluator(ctx, s.pool, user); err != nil {
-			return roomTally{}, false, err
-		}
+	p.tally = roomTally{main: tally{int(*row.CachedNotifications), int(*row.CachedHighlights)}, threads: threads}
+	p.done = *row.CachedUpto >= need
+	return p, nil
+}
+
+// countEvents reads the plans' rooms' events after after(plan) up to upto,
+// the latest lim of each, newest first, by room.
+func (s *Service) countEvents(ctx context.Context, plans []*countPlan, after func(*countPlan) int64, upto int64, lim int) (map[int64][]db.PushCountEventsRow, error) {
+	out := map[int64][]db.PushCountEventsRow{}
+	if len(plans) == 0 {
+		return out, nil
 	}
-	room := s.newRoomState(ctx, s.pool, row.RoomNid, id.RoomID(row.RoomID), id.RoomVersion(row.RoomVersion))
-	if sameBasis && len(evs) <= limit && !hasRedaction(evs) {
-		// The events after the cache, oldest first, onto it.
-		t := cached
-		for i := len(evs) - 1; i >= 0; i-- {
-			countEvent(*ev, room, user, r, evs[i], &t, nil)
-		}
-		return t, true, room.err
+	nids := make([]int64, len(plans))
+	afters := make([]int64, len(plans))
+	for i, p := range plans {
+		nids[i], afters[i] = p.row.RoomNid, after(p)
 	}
-	if sameBasis {
-		// Too many new events, or a redaction that may uncount one: count
-		// the room again from its receipts.
-		evs, err = s.q.PushCountEvents(ctx, s.pool, db.PushCountEventsParams{RoomNid: row.RoomNid,
-			After: max(r.unthreaded, r.member), Upto: upto, Lim: int32(limit)})
-		if err != nil {
-			return roomTally{}, false, fmt.Errorf("read events of %s: %w", row.RoomID, err)
-		}
+	rows, err := s.q.PushCountEvents(ctx, s.pool, db.PushCountEventsParams{RoomNids: nids, Afters: afters, Upto: upto, Lim: int32(lim)})
+	if err != nil {
+		return nil, fmt.Errorf("read events to count: %w", err)
 	}
-	// Newest first: a user's own event closes its thread to older events.
-	var t roomTally
-	closed := map[id.EventID]bool{}
-	for _, e := range evs[:min(len(evs), limit)] {
-		countEvent(*ev, room, user, r, e, &t, closed)
+	for _, r := range rows {
+		out[r.RoomNid] = append(out[r.RoomNid], r)
 	}
-	return t, true, room.err
+	return out, nil
 }
 
 // countEvent adds one event to t. With closed (events newest first), the
