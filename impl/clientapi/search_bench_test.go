@@ -54,6 +54,8 @@ func BenchmarkSearch(b *testing.B) {
 		require.NoError(b, err)
 	}
 	b.Logf("filled a room with %d messages through rooms.Service in %v", size, time.Since(start))
+	_, err = s.App.Pool.Exec(ctx, "VACUUM ANALYZE")
+	require.NoError(b, err)
 
 	client := &http.Client{}
 	url := s.URL + "/_matrix/client/v3/search"
@@ -137,6 +139,9 @@ func BenchmarkUserDirectory(b *testing.B) {
 				}
 			}
 			b.Logf("made %d users in %v", users, time.Since(start))
+			// The steady state autovacuum keeps: statistics, visibility map.
+			_, err = s.App.Pool.Exec(ctx, "VACUUM ANALYZE")
+			require.NoError(b, err)
 			client := &http.Client{}
 			url := s.URL + "/_matrix/client/v3/user_directory/search"
 			for _, tc := range []struct{ name, body string }{

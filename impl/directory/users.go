@@ -93,6 +93,7 @@ func (u *Users) SearchUsers(ctx context.Context, searcher id.UserID, term string
 	}
 	var rows []db.UserDirectorySearchVisibleRow
 	err := pg.InPipelineTx(ctx, u.pool, func(q *pg.Pipeline) error {
+		rows = nil // from scratch if the transaction is retried
 		if err := u.q.UserDirectoryNoJIT(ctx, q); err != nil {
 			return err
 		}
