@@ -3,12 +3,6 @@
 -- phrases", or, -word. Matches are in the given rooms, keys and senders
 -- (@by_sender: only @senders; never @not_senders).
 
--- name: SearchNoJIT :exec
--- Turns JIT compilation off for the rest of the transaction: the planner
--- asks for it when a term matches many events, and compiling takes longer
--- than ranking them.
-SELECT set_config('jit', 'off', true);
-
 -- name: SearchRoomsOfUser :many
 -- The rooms a user is joined to, the rooms a search looks in.
 SELECT m.room_nid, r.room_id FROM memberships m JOIN rooms r ON r.room_nid = m.room_nid

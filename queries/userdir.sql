@@ -6,12 +6,6 @@
 -- are ranked: localpart or display name equal to @term, then starting
 -- with it, then the rest; users with a display name first, then by name.
 
--- name: UserDirectoryNoJIT :exec
--- Turns JIT compilation off for the rest of the transaction: the planner
--- asks for it when a search matches many users, and compiling takes far
--- longer than the search itself.
-SELECT set_config('jit', 'off', true);
-
 -- name: UserDirectorySearchAll :many
 -- Every matching local user.
 WITH matched AS MATERIALIZED (

@@ -140,23 +140,6 @@ func (q *Queries) SearchHighlights(ctx context.Context, db DBTX, arg SearchHighl
 	return items, nil
 }
 
-const searchNoJIT = `-- name: SearchNoJIT :exec
-
-SELECT set_config('jit', 'off', true)
-`
-
-// The queries of POST /search (impl/search), over event_search (migration
-// 00008). @term is in websearch_to_tsquery's syntax: words, "quoted
-// phrases", or, -word. Matches are in the given rooms, keys and senders
-// (@by_sender: only @senders; never @not_senders).
-// Turns JIT compilation off for the rest of the transaction: the planner
-// asks for it when a term matches many events, and compiling takes longer
-// than ranking them.
-func (q *Queries) SearchNoJIT(ctx context.Context, db DBTX) error {
-	_, err := db.Exec(ctx, searchNoJIT)
-	return err
-}
-
 const searchRecent = `-- name: SearchRecent :many
 SELECT b.event_nid, b.stream_pos, ts_rank(b.vector, websearch_to_tsquery('english', $1::text))::real AS rank
 FROM (
@@ -220,6 +203,7 @@ func (q *Queries) SearchRecent(ctx context.Context, db DBTX, arg SearchRecentPar
 }
 
 const searchRoomsOfUser = `-- name: SearchRoomsOfUser :many
+
 SELECT m.room_nid, r.room_id FROM memberships m JOIN rooms r ON r.room_nid = m.room_nid
 WHERE m.user_id = $1 AND m.membership = 'join'
 `
@@ -229,6 +213,10 @@ type SearchRoomsOfUserRow struct {
 	RoomID  string
 }
 
+// The queries of POST /search (impl/search), over event_search (migration
+// 00008). @term is in websearch_to_tsquery's syntax: words, "quoted
+// phrases", or, -word. Matches are in the given rooms, keys and senders
+// (@by_sender: only @senders; never @not_senders).
 // The rooms a user is joined to, the rooms a search looks in.
 func (q *Queries) SearchRoomsOfUser(ctx context.Context, db DBTX, userID id.UserID) ([]SearchRoomsOfUserRow, error) {
 	rows, err := db.Query(ctx, searchRoomsOfUser, userID)

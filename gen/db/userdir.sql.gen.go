@@ -11,27 +11,8 @@ import (
 	"maunium.net/go/mautrix/id"
 )
 
-const userDirectoryNoJIT = `-- name: UserDirectoryNoJIT :exec
-
-SELECT set_config('jit', 'off', true)
-`
-
-// The user directory's searches (impl/directory, users.go). Users match
-// when every word of @query (a to_tsquery of prefixes) starts a word of
-// their localpart or display name (profiles.directory_words, with its GIN
-// index); deactivated users never match, and at most 10,000 matches are
-// looked at, as Synapse does, so that a term like "a" stays cheap. Matches
-// are ranked: localpart or display name equal to @term, then starting
-// with it, then the rest; users with a display name first, then by name.
-// Turns JIT compilation off for the rest of the transaction: the planner
-// asks for it when a search matches many users, and compiling takes far
-// longer than the search itself.
-func (q *Queries) UserDirectoryNoJIT(ctx context.Context, db DBTX) error {
-	_, err := db.Exec(ctx, userDirectoryNoJIT)
-	return err
-}
-
 const userDirectorySearchAll = `-- name: UserDirectorySearchAll :many
+
 WITH matched AS MATERIALIZED (
     SELECT p.user_id, p.displayname, p.avatar_url
     FROM profiles p JOIN users u ON u.user_id = p.user_id
@@ -61,6 +42,13 @@ type UserDirectorySearchAllRow struct {
 	AvatarUrl   *string
 }
 
+// The user directory's searches (impl/directory, users.go). Users match
+// when every word of @query (a to_tsquery of prefixes) starts a word of
+// their localpart or display name (profiles.directory_words, with its GIN
+// index); deactivated users never match, and at most 10,000 matches are
+// looked at, as Synapse does, so that a term like "a" stays cheap. Matches
+// are ranked: localpart or display name equal to @term, then starting
+// with it, then the rest; users with a display name first, then by name.
 // Every matching local user.
 func (q *Queries) UserDirectorySearchAll(ctx context.Context, db DBTX, arg UserDirectorySearchAllParams) ([]UserDirectorySearchAllRow, error) {
 	rows, err := db.Query(ctx, userDirectorySearchAll, arg.Term, arg.MaxRows, arg.Query)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/hearth-hs/hearth/gen/db"
 	"github.com/hearth-hs/hearth/impl/mxerr"
-	"github.com/hearth-hs/hearth/impl/pg"
 )
 
 // Limits of a user directory search.
@@ -92,24 +91,18 @@ func (u *Users) SearchUsers(ctx context.Context, searcher id.UserID, term string
 		return &UserResults{Users: []User{}}, nil
 	}
 	var rows []db.UserDirectorySearchVisibleRow
-	err := pg.InPipelineTx(ctx, u.pool, func(q *pg.Pipeline) error {
-		rows = nil // from scratch if the transaction is retried
-		if err := u.q.UserDirectoryNoJIT(ctx, q); err != nil {
-			return err
-		}
-		if !u.cfg.SearchAllUsers {
-			var err error
-			rows, err = u.q.UserDirectorySearchVisible(ctx, q, db.UserDirectorySearchVisibleParams{
-				Query: query, Term: term, Searcher: string(searcher), MaxRows: int32(n + 1),
-			})
-			return err
-		}
-		all, err := u.q.UserDirectorySearchAll(ctx, q, db.UserDirectorySearchAllParams{Query: query, Term: term, MaxRows: int32(n + 1)})
+	var err error
+	if u.cfg.SearchAllUsers {
+		var all []db.UserDirectorySearchAllRow
+		all, err = u.q.UserDirectorySearchAll(ctx, u.pool, db.UserDirectorySearchAllParams{Query: query, Term: term, MaxRows: int32(n + 1)})
 		for _, r := range all {
 			rows = append(rows, db.UserDirectorySearchVisibleRow(r))
 		}
-		return err
-	})
+	} else {
+		rows, err = u.q.UserDirectorySearchVisible(ctx, u.pool, db.UserDirectorySearchVisibleParams{
+			Query: query, Term: term, Searcher: string(searcher), MaxRows: int32(n + 1),
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search the user directory: %w", err)
 	}

@@ -62,5 +62,11 @@ func poolConfig(cfg Config) (*pgxpool.Config, error) {
 	if _, ok := pc.ConnConfig.RuntimeParams["application_name"]; !ok {
 		pc.ConnConfig.RuntimeParams["application_name"] = cfg.ApplicationName
 	}
+	// hearth's statements are short: where the planner estimates many rows
+	// (a search term matching much), compiling them takes longer than
+	// running them. A URL's own jit setting wins.
+	if _, ok := pc.ConnConfig.RuntimeParams["jit"]; !ok {
+		pc.ConnConfig.RuntimeParams["jit"] = "off"
+	}
 	return pc, nil
 }

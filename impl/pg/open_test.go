@@ -24,6 +24,9 @@ func TestOpenAppliesConfig(t *testing.T) {
 	var app string
 	require.NoError(t, pool.QueryRow(t.Context(), "SELECT current_setting('application_name')").Scan(&app))
 	require.Equal(t, "hearth", app)
+	var jit string
+	require.NoError(t, pool.QueryRow(t.Context(), "SHOW jit").Scan(&jit))
+	require.Equal(t, "off", jit)
 }
 
 func TestOpenKeepsApplicationNameOfURL(t *testing.T) {

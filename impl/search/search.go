@@ -365,14 +365,11 @@ type match struct {
 // the page is full or the matches end. It returns the page, the number of
 // matches in all (counted on the first page, carried by the token after),
 // and the cursor of the next page (nil at the end). Its statements share
-// one transaction with JIT compilation off.
+// one transaction.
 func (s *Service) find(ctx context.Context, user id.UserID, term string, p *plan) (hits []hit, count int, next *cursor, err error) {
 	batch := max(2*p.limit, 20)
 	err = pg.InPipelineTx(ctx, s.pool, func(q *pg.Pipeline) error {
 		hits, next = nil, nil // from scratch if the transaction is retried
-		if err := s.q.SearchNoJIT(ctx, q); err != nil {
-			return err
-		}
 		if p.from != nil {
 			count = p.from.count
 		} else {
