@@ -13,6 +13,7 @@ import (
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
 
+	"github.com/hearth-hs/hearth/impl/config"
 	"github.com/hearth-hs/hearth/impl/testutil/servertest"
 )
 
@@ -199,4 +200,54 @@ func TestSlidingSyncCounts(t *testing.T) {
 	require.EqualValues(t, 3, got["notification_count"])
 	// alice created the room: her power level reaches @room's.
 	require.EqualValues(t, 1, got["highlight_count"])
+}
+
+// TestUnreadCountsManyRoomsAndCap: one sync counts every room apart (one
+// batched read), and counting a room again evaluates no more than the
+// configured cap of its latest unread events.
+func TestUnreadCountsManyRoomsAndCap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := servertest.New(t, servertest.WithConfig(func(c *config.Config) { c.Push.UnreadEventsCap = 4 }))
+	alice := s.Register(t, "alice", "wonderland1")
+	bob := s.Register(t, "bob", "builder12")
+	var roomIDs []id.RoomID
+	for range 3 {
+		created, err := alice.CreateRoom(ctx, &mautrix.ReqCreateRoom{Preset: "public_chat"})
+		require.NoError(t, err)
+		_, err = bob.JoinRoomByID(ctx, created.RoomID)
+		require.NoError(t, err)
+		roomIDs = append(roomIDs, created.RoomID)
+	}
+	since := settle(t, bob)
+	var first id.EventID
+	for i, room := range roomIDs {
+		for j := range i + 1 {
+			sent, err := alice.SendText(ctx, room, "hi")
+			require.NoError(t, err)
+			if j == 0 {
+				first = sent.EventID
+			}
+		}
+	}
+	resp := syncNow(t, bob, since)
+	for i, room := range roomIDs {
+		n, _ := counts(t, resp, room)
+		require.Equal(t, i+1, n, "room %d", i)
+	}
+	// New events add to the counts...
+	for range 3 {
+		_, err := alice.SendText(ctx, roomIDs[2], "more")
+		require.NoError(t, err)
+	}
+	resp = syncNow(t, bob, resp.NextBatch)
+	n, _ := counts(t, resp, roomIDs[2])
+	require.Equal(t, 6, n)
+	// ...but a room counted again from a receipt evaluates the latest four
+	// unread events at most.
+	require.NoError(t, bob.SendReceipt(ctx, roomIDs[2], first, event.ReceiptTypeRead, nil))
+	n, _ = counts(t, syncNow(t, bob, resp.NextBatch), roomIDs[2])
+	require.Equal(t, 4, n, "five unread, four counted")
+	n, _ = counts(t, syncNow(t, bob, ""), roomIDs[1])
+	require.Equal(t, 2, n)
 }

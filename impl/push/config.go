@@ -31,10 +31,10 @@ type Config struct {
 	// RetryDelay, when set, replaces River's backoff: the first retry waits
 	// this long and each next one twice as long, up to an hour.
 	RetryDelay time.Duration `yaml:"retry_delay"`
-	// UnreadEventsCap bounds the events evaluated for one room's unread
-	// counts: only the latest this many events after the user's receipt
-	// count, so a long-unread room costs at most this once (and its counts
-	// stop growing there).
+	// UnreadEventsCap bounds the events evaluated when a room's unread
+	// counts are counted from the user's receipt: only the latest this many
+	// unread events count then, so a long-unread room costs at most this
+	// much once; later events add to the counts as they come.
 	UnreadEventsCap int `yaml:"unread_events_cap"`
 	// DeliveryBatch is how many events delivery reads and enqueues in one
 	// transaction.
