@@ -5,6 +5,7 @@ import (
 
 	api "github.com/hearth-hs/hearth/gen/clientserver"
 	"github.com/hearth-hs/hearth/impl/mxid"
+	"github.com/hearth-hs/hearth/impl/push"
 )
 
 // SetAccountData serves PUT /_matrix/client/v3/user/{userId}/account_data/{type}.
@@ -24,6 +25,15 @@ func (s *Server) GetAccountData(ctx context.Context, r api.GetAccountDataRequest
 	user, err := s.ownUser(ctx, r.UserId)
 	if err != nil {
 		return nil, err
+	}
+	if r.Type == push.AccountDataType {
+		// The server's default rules merged with the user's own: stored
+		// account data has them only once the user changed a rule.
+		rs, err := s.push.Rules(ctx, user)
+		if err != nil {
+			return nil, err
+		}
+		return api.GetAccountData200JSONResponse(rs.JSON()), nil
 	}
 	content, err := s.acctData.Global(ctx, user, r.Type)
 	if err != nil {

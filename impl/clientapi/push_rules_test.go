@@ -161,6 +161,11 @@ func TestPushRulesInAccountData(t *testing.T) {
 	require.NotNil(t, rules, "an initial sync carries the push rules")
 	require.Equal(t, []string{".m.rule.call", ".m.rule.encrypted_room_one_to_one", ".m.rule.room_one_to_one",
 		".m.rule.message", ".m.rule.encrypted"}, ruleIDs(t, rules, "underride"))
+	// The account data endpoint has them too before any rule changed.
+	got := s.Do(t, servertest.Request{Method: http.MethodGet,
+		Path: "/_matrix/client/v3/user/" + url.PathEscape(string(alice.UserID)) + "/account_data/m.push_rules", Token: alice.AccessToken})
+	require.Equal(t, http.StatusOK, got.Status, "%s", got.Raw)
+	require.Equal(t, ruleIDs(t, rules, "underride"), ruleIDs(t, got.Body, "underride"))
 
 	poll := longPoll(alice, initial.NextBatch)
 	r := s.Do(t, servertest.Request{Method: http.MethodPut, Path: pushRulesPath("underride/.m.rule.message/enabled"),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -192,6 +193,38 @@ func TestPushRejectedPushkey(t *testing.T) {
 		pushers, _ := r.Body["pushers"].([]any)
 		return len(pushers) == 1 && pushers[0].(map[string]any)["pushkey"] == "good-key"
 	})
+}
+
+// TestPushersGoWithTheirDevice: logging a device out removes the pushers
+// it set, and only those.
+func TestPushersGoWithTheirDevice(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := pushServer(t)
+	g := newGateway(t)
+	alice := s.Register(t, "alice", "wonderland1")
+	login, err := alice.Login(ctx, &mautrix.ReqLogin{
+		Type: mautrix.AuthTypePassword, Identifier: mautrix.UserIdentifier{Type: mautrix.IdentifierTypeUser, User: "alice"},
+		Password: "wonderland1",
+	})
+	require.NoError(t, err)
+	phone := s.Client(t, alice.UserID, login.AccessToken)
+	setPusher(t, s, alice, g, "laptop-key", nil)
+	setPusher(t, s, phone, g, "phone-key", nil)
+	pushkeys := func() []string {
+		r := s.Do(t, servertest.Request{Method: http.MethodGet, Path: "/_matrix/client/v3/pushers", Token: alice.AccessToken})
+		require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+		var out []string
+		for _, p := range r.Body["pushers"].([]any) {
+			out = append(out, p.(map[string]any)["pushkey"].(string))
+		}
+		slices.Sort(out)
+		return out
+	}
+	require.Equal(t, []string{"laptop-key", "phone-key"}, pushkeys())
+	_, err = phone.Logout(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []string{"laptop-key"}, pushkeys())
 }
 
 // TestPushDeliverySurvivesRestart: events sent while no process delivers

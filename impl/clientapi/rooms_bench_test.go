@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +13,7 @@ import (
 	"maunium.net/go/mautrix"
 	"maunium.net/go/mautrix/id"
 
+	"github.com/hearth-hs/hearth/impl/testutil"
 	"github.com/hearth-hs/hearth/impl/testutil/servertest"
 )
 
@@ -108,10 +108,8 @@ func BenchmarkSendConcurrent(b *testing.B) {
 			wg.Wait()
 			elapsed := time.Since(start)
 			b.StopTimer()
-			slices.Sort(lat)
 			b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "msgs/s")
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50_µs")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99_µs")
+			testutil.ReportLatencies(b, lat)
 		})
 	}
 }

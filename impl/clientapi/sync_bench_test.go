@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"runtime"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"maunium.net/go/mautrix/id"
 
 	"github.com/hearth-hs/hearth/impl/rooms"
+	"github.com/hearth-hs/hearth/impl/testutil"
 	"github.com/hearth-hs/hearth/impl/testutil/servertest"
 )
 
@@ -129,8 +129,6 @@ func BenchmarkSyncWakeUp(b *testing.B) {
 		mu.Unlock()
 		go poll(got.w)
 	}
-	slices.Sort(lat)
 	b.ReportMetric(perClient, "heap_bytes/idle_client")
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50_µs")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99_µs")
+	testutil.ReportLatencies(b, lat)
 }

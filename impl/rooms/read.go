@@ -88,6 +88,41 @@ func (s *Service) StateEvents(ctx context.Context, snap state.SnapshotNID, keep 
 	return events.ByNIDs(ctx, s.pool, nids)
 }
 
+// StateDelta returns the NIDs of snapshot to's events that differ from
+// snapshot from, in NID order, filtered by keep: the state changes a
+// reader who had from must be sent.
+func (s *Service) StateDelta(ctx context.Context, from, to state.SnapshotNID, keep func(state.Key) bool) ([]events.NID, error) {
+	if from == to {
+		return nil, nil
+	}
+	before, err := s.state.Snapshot(ctx, s.pool, from)
+	if err != nil {
+		return nil, err
+	}
+	after, err := s.state.Snapshot(ctx, s.pool, to)
+	if err != nil {
+		return nil, err
+	}
+	var changed []state.KeyNID
+	for k, n := range after {
+		if before[k] != n {
+			changed = append(changed, k)
+		}
+	}
+	keys, err := s.state.Keys(ctx, s.pool, changed)
+	if err != nil {
+		return nil, err
+	}
+	var nids []events.NID
+	for _, k := range changed {
+		if keep(keys[k]) {
+			nids = append(nids, after[k])
+		}
+	}
+	slices.Sort(nids)
+	return nids, nil
+}
+
 // StateNIDs returns the NIDs of a snapshot's events, in NID order, filtered
 // by keep when it is not nil; readers of many rooms load them in one go.
 func (s *Service) StateNIDs(ctx context.Context, snap state.SnapshotNID, keep func(state.Key) bool) ([]events.NID, error) {

@@ -45,58 +45,27 @@ func (s *Service) Sync(ctx context.Context, r Request) ([]byte, error) {
 			}
 			return resp.encode(r.Shape)
 		}
-		waitCtx, cancel := context.WithDeadline(ctx, deadline)
-		next, err := s.d.Notifier.Wait(waitCtx, upto, w.match)
-		cancel()
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+		next, err := s.d.Notifier.WaitUntil(ctx, upto, deadline, w.Match)
 		if err != nil {
-			if next, err = s.d.Notifier.Refresh(ctx); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 		upto = max(upto, next)
 	}
 }
 
-// watch is what a waiting request wakes for: any of the user's rooms, or a
-// change naming the user (invites, to-device, account data).
-type watch struct {
-	user  id.UserID
-	rooms map[id.RoomID]bool
-}
-
-func (w *watch) match(c stream.Change) bool {
-	if w.rooms[c.Room] {
-		return true
-	}
-	for _, r := range c.Rooms {
-		if w.rooms[r] {
-			return true
-		}
-	}
-	for _, u := range c.Users {
-		if u == w.user {
-			return true
-		}
-	}
-	return false
-}
-
 // compute builds the response for the connection up to upto, and says what
 // it sends of each room (to record) and what a wait should watch.
-func (s *Service) compute(ctx context.Context, r *Request, c *conn, upto stream.Pos) (*Response, []sentRoom, *watch, error) {
+func (s *Service) compute(ctx context.Context, r *Request, c *conn, upto stream.Pos) (*Response, []sentRoom, *stream.Interest, error) {
 	list, err := s.roomList(ctx, r, c, upto)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	w := &watch{user: r.User, rooms: make(map[id.RoomID]bool, len(list))}
+	w := &stream.Interest{User: r.User, Rooms: make(map[id.RoomID]bool, len(list))}
 	byID := make(map[id.RoomID]*listRoom, len(list))
 	for _, lr := range list {
 		byID[lr.id] = lr
 		if lr.membership != event.MembershipLeave && lr.membership != event.MembershipBan {
-			w.rooms[lr.id] = true
+			w.Rooms[lr.id] = true
 		}
 	}
 	resp := newResponse()

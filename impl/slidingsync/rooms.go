@@ -196,7 +196,7 @@ func (s *Service) fillState(ctx context.Context, r *Request, plans []*roomPlan) 
 		}
 		if from != at {
 			p.stateChanged = true
-			if p.stateNIDs, err = s.stateDelta(ctx, from, at, keep); err != nil {
+			if p.stateNIDs, err = s.d.Rooms.StateDelta(ctx, from, at, keep); err != nil {
 				return err
 			}
 		}
@@ -215,38 +215,6 @@ func (s *Service) snapshotAt(ctx context.Context, p *roomPlan) (state.SnapshotNI
 		return state.SnapshotNID(*p.lr.CurrentSnapshotNid), nil
 	}
 	return s.d.Rooms.SnapshotAt(ctx, p.lr.RoomNid, p.upto)
-}
-
-// stateDelta lists the state events of snapshot to that differ from
-// snapshot from, filtered by keep.
-func (s *Service) stateDelta(ctx context.Context, from, to state.SnapshotNID, keep func(state.Key) bool) ([]events.NID, error) {
-	st := s.d.Rooms.State()
-	before, err := st.Snapshot(ctx, s.d.Pool, from)
-	if err != nil {
-		return nil, err
-	}
-	after, err := st.Snapshot(ctx, s.d.Pool, to)
-	if err != nil {
-		return nil, err
-	}
-	var changed []state.KeyNID
-	for k, n := range after {
-		if before[k] != n {
-			changed = append(changed, k)
-		}
-	}
-	keys, err := st.Keys(ctx, s.d.Pool, changed)
-	if err != nil {
-		return nil, err
-	}
-	var nids []events.NID
-	for _, k := range changed {
-		if keep(keys[k]) {
-			nids = append(nids, after[k])
-		}
-	}
-	slices.Sort(nids)
-	return nids, nil
 }
 
 // renderRooms renders every room's timeline and state in one batch.

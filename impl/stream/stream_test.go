@@ -122,3 +122,20 @@ func TestTokens(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 }
+
+func TestInterestMatch(t *testing.T) {
+	in := &stream.Interest{User: "@a:x", Rooms: map[id.RoomID]bool{"!r:x": true}}
+	for _, tc := range []struct {
+		name string
+		c    stream.Change
+		want bool
+	}{
+		{"its room", stream.Change{Room: "!r:x"}, true},
+		{"among the rooms", stream.Change{Rooms: []id.RoomID{"!o:x", "!r:x"}}, true},
+		{"names the user", stream.Change{Users: []id.UserID{"@b:x", "@a:x"}}, true},
+		{"another room", stream.Change{Room: "!o:x", Users: []id.UserID{"@b:x"}}, false},
+		{"nothing", stream.Change{}, false},
+	} {
+		require.Equal(t, tc.want, in.Match(tc.c), tc.name)
+	}
+}

@@ -29,13 +29,13 @@ type membership struct {
 
 // compute builds the response for (since, upto] and says what a waiting
 // sync should watch.
-func (s *Service) compute(ctx context.Context, r Request, f *filter.Filter, since, upto stream.Pos) (*response, *watch, error) {
+func (s *Service) compute(ctx context.Context, r Request, f *filter.Filter, since, upto stream.Pos) (*response, *stream.Interest, error) {
 	rows, err := s.q.SyncMemberships(ctx, s.d.Pool, r.User)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read memberships of %s: %w", r.User, err)
 	}
 	resp := newResponse()
-	w := &watch{user: r.User, rooms: map[id.RoomID]bool{}}
+	w := &stream.Interest{User: r.User, Rooms: map[id.RoomID]bool{}}
 	var joined, left []*membership
 	for _, row := range rows {
 		if stream.Pos(row.StreamPos) > upto {
@@ -51,11 +51,11 @@ func (s *Service) compute(ctx context.Context, r Request, f *filter.Filter, sinc
 		}
 		switch event.Membership(row.Membership) {
 		case event.MembershipJoin:
-			w.rooms[m.id] = true
+			w.Rooms[m.id] = true
 			m.fresh = since == 0 || r.FullState || m.changed
 			joined = append(joined, m)
 		case event.MembershipInvite, event.MembershipKnock:
-			w.rooms[m.id] = true
+			w.Rooms[m.id] = true
 			if since == 0 || m.changed {
 				if err := s.stripped(ctx, r, m, resp); err != nil {
 					return nil, nil, err

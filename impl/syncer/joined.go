@@ -3,7 +3,6 @@ package syncer
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"maunium.net/go/mautrix/event"
 	"maunium.net/go/mautrix/id"
@@ -121,36 +120,7 @@ func (s *Service) stateDelta(ctx context.Context, roomNID int64, since stream.Po
 	if err != nil {
 		return nil, err
 	}
-	if from == to {
-		return nil, nil
-	}
-	st := s.d.Rooms.State()
-	before, err := st.Snapshot(ctx, s.d.Pool, from)
-	if err != nil {
-		return nil, err
-	}
-	after, err := st.Snapshot(ctx, s.d.Pool, to)
-	if err != nil {
-		return nil, err
-	}
-	var changedKeys []state.KeyNID
-	for k, n := range after {
-		if before[k] != n {
-			changedKeys = append(changedKeys, k)
-		}
-	}
-	keys, err := st.Keys(ctx, s.d.Pool, changedKeys)
-	if err != nil {
-		return nil, err
-	}
-	var nids []events.NID
-	for _, k := range changedKeys {
-		if keep(keys[k]) {
-			nids = append(nids, after[k])
-		}
-	}
-	slices.Sort(nids)
-	return nids, nil
+	return s.d.Rooms.StateDelta(ctx, from, to, keep)
 }
 
 func hasMemberChange(evs []*events.Event) bool {

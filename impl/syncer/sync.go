@@ -68,41 +68,10 @@ func (s *Service) Sync(ctx context.Context, r Request) ([]byte, error) {
 		if initial || r.FullState || !resp.empty() || !time.Now().Before(deadline) {
 			return resp.encode(upto)
 		}
-		waitCtx, cancel := context.WithDeadline(ctx, deadline)
-		next, err := s.d.Notifier.Wait(waitCtx, upto, watch.match)
-		cancel()
-		if ctx.Err() != nil {
-			return nil, ctx.Err() // the client went away
-		}
+		next, err := s.d.Notifier.WaitUntil(ctx, upto, deadline, watch.Match)
 		if err != nil {
-			// Our own deadline: answer with a fresh position.
-			if next, err = s.d.Notifier.Refresh(ctx); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 		upto = max(upto, next)
 	}
-}
-
-// watch is what a waiting sync wants to be woken for.
-type watch struct {
-	user  id.UserID
-	rooms map[id.RoomID]bool
-}
-
-func (w *watch) match(c stream.Change) bool {
-	if w.rooms[c.Room] {
-		return true
-	}
-	for _, r := range c.Rooms {
-		if w.rooms[r] {
-			return true
-		}
-	}
-	for _, u := range c.Users {
-		if u == w.user {
-			return true
-		}
-	}
-	return false
 }
