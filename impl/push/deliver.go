@@ -20,9 +20,14 @@ import (
 // How often a process that does not deliver checks whether it should, and
 // how long delivery waits for news before looking anyway (a lost
 // notification costs at most this much delay).
+// Woken by news, delivery lets batchWindow pass before it reads, so that
+// a burst of events (a busy room) is read and enqueued in one batch rather
+// than one transaction each, and writers are not slowed by delivery
+// following every event.
 const (
 	leaderRetry = 5 * time.Second
 	idleLook    = 10 * time.Second
+	batchWindow = 50 * time.Millisecond
 )
 
 var errNotLeader = errors.New("another process delivers notifications")
@@ -107,10 +112,15 @@ func (s *Service) deliver(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err != nil {
-			if next, err = s.positions.Refresh(ctx); err != nil {
-				return err
+		if err == nil {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(batchWindow):
 			}
+		}
+		if next, err = s.positions.Refresh(ctx); err != nil {
+			return err
 		}
 		upto = max(upto, next)
 	}
