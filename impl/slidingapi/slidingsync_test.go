@@ -274,6 +274,20 @@ func TestSlidingSyncIncremental(t *testing.T) {
 	receipt := news.Get("extensions.receipts.rooms").Map()[string(room)]
 	require.True(t, receipt.Get("content").Map()[string(msg.EventID)].Exists(), "receipt: %s", receipt.Raw)
 
+	// Account data, through its extension, once.
+	require.NoError(t, bob.SetAccountData(ctx, "org.example.settings", map[string]any{"theme": "dark"}))
+	settings := func(g gjson.Result) []string {
+		var out []string
+		for _, e := range g.Get("extensions.account_data.global").Array() {
+			if e.Get("type").Str == "org.example.settings" {
+				out = append(out, e.Get("content.theme").Str)
+			}
+		}
+		return out
+	}
+	require.Equal(t, []string{"dark"}, settings(c.sync(req, 0)))
+	require.Empty(t, settings(c.sync(req, 0)))
+
 	// An invite to another room, then a kick from this one.
 	other, err := alice.CreateRoom(ctx, &mautrix.ReqCreateRoom{Name: "other", Preset: "private_chat", Invite: []id.UserID{bob.UserID}})
 	require.NoError(t, err)
@@ -372,6 +386,11 @@ func TestSlidingSyncPos(t *testing.T) {
 	_, err = s.App.Pool.Exec(ctx, "UPDATE sliding_conns SET used_at = now() - interval '30 days'")
 	require.NoError(t, err)
 	unknown(alice, c.pos, req)
+	// The client starts again, as Element X does on M_UNKNOWN_POS.
+	c.pos = ""
+	again := roomsOf(c.sync(req, 0))[r.RoomID]
+	require.True(t, again.Get("initial").Bool())
+	require.Equal(t, []string{"once"}, bodies(again))
 }
 
 // TestSlidingSyncAcrossProcesses: a connection opened on one hearth
