@@ -249,6 +249,12 @@ type Membership struct {
 	Forgotten  bool
 }
 
+type OpenidToken struct {
+	TokenHash []byte
+	UserID    id.UserID
+	ExpiresAt time.Time
+}
+
 type Presence struct {
 	UserID       id.UserID
 	State        string

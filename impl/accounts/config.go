@@ -25,6 +25,9 @@ type Config struct {
 	LoginTokenLifetime time.Duration `yaml:"login_token_lifetime"`
 	// UIASessionLifetime is how long a user-interactive auth session lives.
 	UIASessionLifetime time.Duration `yaml:"uia_session_lifetime"`
+	// OpenIDTokenLifetime bounds the tokens of POST
+	// /user/{userId}/openid/request_token.
+	OpenIDTokenLifetime time.Duration `yaml:"openid_token_lifetime"`
 }
 
 // RegistrationConfig says who may create accounts.
@@ -64,6 +67,7 @@ func DefaultConfig() Config {
 		AccessTokenLifetime: 5 * time.Minute,
 		LoginTokenLifetime:  2 * time.Minute,
 		UIASessionLifetime:  time.Hour,
+		OpenIDTokenLifetime: time.Hour,
 	}
 }
 
@@ -78,7 +82,7 @@ func (c Config) Validate() error {
 	if c.Password.Argon2.MemoryKiB < 8 || c.Password.Argon2.Iterations < 1 || c.Password.Argon2.Parallelism < 1 {
 		errs = append(errs, errors.New("password.argon2: memory_kib ≥ 8, iterations ≥ 1 and parallelism ≥ 1 are needed"))
 	}
-	if c.AccessTokenLifetime <= 0 || c.LoginTokenLifetime <= 0 || c.UIASessionLifetime <= 0 {
+	if c.AccessTokenLifetime <= 0 || c.LoginTokenLifetime <= 0 || c.UIASessionLifetime <= 0 || c.OpenIDTokenLifetime <= 0 {
 		errs = append(errs, errors.New("token and session lifetimes must be positive"))
 	}
 	return errors.Join(errs...)

@@ -157,7 +157,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Devices: syncDevices{keys}}, cfg.SlidingSync)
 	a.Jobs.Register(slidingSync)
 	sliding := slidingapi.New(slidingSync)
-	fed := federationapi.New(federationapi.Deps{SigningKey: a.Key}, federationapi.Config{
+	fed := federationapi.New(federationapi.Deps{SigningKey: a.Key, OpenID: a.Accounts}, federationapi.Config{
 		ServerName:      cfg.ServerName,
 		Version:         Version,
 		DelegatedServer: cfg.WellKnown.Server,

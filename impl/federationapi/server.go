@@ -4,10 +4,12 @@
 package federationapi
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/labstack/echo/v4"
 	"maunium.net/go/mautrix/federation"
+	"maunium.net/go/mautrix/id"
 
 	api "github.com/hearth-hs/hearth/gen/serverserver"
 	"github.com/hearth-hs/hearth/impl/httpserver"
@@ -16,6 +18,16 @@ import (
 // Deps are the domain services the federation API calls.
 type Deps struct {
 	SigningKey *federation.SigningKey
+	// OpenID exchanges OpenID tokens for their users (impl/accounts).
+	OpenID OpenIDTokens
+}
+
+// OpenIDTokens resolves the OpenID tokens local users hand to other
+// services.
+type OpenIDTokens interface {
+	// OpenIDTokenOwner answers M_UNKNOWN_TOKEN for unknown or expired
+	// tokens.
+	OpenIDTokenOwner(ctx context.Context, token string) (id.UserID, error)
 }
 
 // Config is what the federation API announces about this server.
@@ -30,15 +42,16 @@ type Config struct {
 // Server implements the generated server-server strict interface.
 type Server struct {
 	api.Unimplemented
-	key *federation.SigningKey
-	cfg Config
+	key    *federation.SigningKey
+	openID OpenIDTokens
+	cfg    Config
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
 
 // New returns the federation API adapter.
 func New(deps Deps, cfg Config) *Server {
-	return &Server{key: deps.SigningKey, cfg: cfg}
+	return &Server{key: deps.SigningKey, openID: deps.OpenID, cfg: cfg}
 }
 
 // API hands the adapter to the HTTP server.
