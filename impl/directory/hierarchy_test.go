@@ -23,9 +23,9 @@ func TestChildOrder(t *testing.T) {
 		child("!y:x", 5, `{"via":["x"],"order":"b"}`),
 		child("!c:x", 1, `{"via":["x"],"order":"a"}`),
 		child("!a:x", 1, `{"via":["x"],"order":"a"}`),
-		child("!b:x", 0, `{"via":["x"],"order":"` + strings.Repeat("a", 51) + `"}`), // too long: none
-		child("!d:x", 2, `{"via":["x"],"order":"\u0007"}`),                         // not printable: none
-		child("!e:x", 0, `{"via":["x"],"order":7}`),                                // not a string: none
+		child("!b:x", 0, `{"via":["x"],"order":"`+strings.Repeat("a", 51)+`"}`), // too long: none
+		child("!d:x", 2, `{"via":["x"],"order":"\u0007"}`),                      // not printable: none
+		child("!e:x", 0, `{"via":["x"],"order":7}`),                             // not a string: none
 		child("!f:x", 1, `{"via":["x"],"order":"B"}`),
 	}
 	slices.SortFunc(children, func(a, b SpaceChild) int { return childKeyOf(a).compare(childKeyOf(b)) })
