@@ -25,8 +25,8 @@ import (
 //	│   ├── Deep    (public space)
 //	│   │   └── Epsilon
 //	│   └── Top     (a cycle)
-//	├── Hidden   (invite only: alice alone sees it)
-//	│   └── (a space child of its own is never looked at)
+//	├── Hidden   (an invite-only space: alice alone sees it)
+//	│   └── Gone    (so only alice sees it here)
 //	├── Members  (restricted to Top's members)
 //	├── Knock    (knock join rule)
 //	├── a room of another server
